@@ -1,0 +1,174 @@
+//! The catalogues, templates, keymap and locales shipped inside the binary.
+
+use crate::domain::brand::Brand;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `assets/brands.toml`.
+pub const BRANDS: &str = include_str!("../assets/brands.toml");
+/// `assets/plans.toml`.
+pub const PLANS: &str = include_str!("../assets/plans.toml");
+/// `assets/notices.toml`.
+pub const NOTICES: &str = include_str!("../assets/notices.toml");
+/// `assets/keymap.toml`.
+pub const KEYMAP: &str = include_str!("../assets/keymap.toml");
+/// `assets/locales/zh.toml`.
+pub const LOCALE_ZH: &str = include_str!("../assets/locales/zh.toml");
+/// `assets/locales/en.toml`.
+pub const LOCALE_EN: &str = include_str!("../assets/locales/en.toml");
+/// `assets/names.toml`: surnames and given-name characters for demo customers.
+pub const NAMES: &str = include_str!("../assets/names.toml");
+
+#[derive(Deserialize)]
+struct BrandFile {
+    brand: Vec<Brand>,
+}
+
+/// A plan, pack or value-added service as written in `assets/plans.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct PlanAsset {
+    /// Unique code, e.g. `GT88`.
+    pub code: String,
+    /// `plan`, `pack` or `vas`.
+    pub kind: String,
+    /// Brand code; absent when any brand may take it.
+    pub brand: Option<String>,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Monthly fee (plan, vas) or price (pack), in fen.
+    pub fee_fen: i64,
+    /// Included minutes.
+    #[serde(default)]
+    pub minutes: i64,
+    /// Included data in MB.
+    #[serde(default)]
+    pub data_mb: i64,
+    /// Included SMS.
+    #[serde(default)]
+    pub sms: i64,
+    /// Voice overage per started minute, fen.
+    #[serde(default)]
+    pub overage_voice_fen: i64,
+    /// SMS overage each, fen.
+    #[serde(default)]
+    pub overage_sms_fen: i64,
+    /// Data overage per MB, fen.
+    #[serde(default)]
+    pub overage_data_fen_per_mb: i64,
+    /// What it is, in Chinese.
+    pub description_zh: String,
+    /// What it is, in English.
+    pub description_en: String,
+}
+
+#[derive(Deserialize)]
+struct PlanFile {
+    plan: Vec<PlanAsset>,
+}
+
+/// A notice template.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NoticeTemplate {
+    /// Short title in Chinese (兑换业务提醒 …).
+    pub title_zh: String,
+    /// Short title in English.
+    pub title_en: String,
+    /// Text sent to the customer.
+    pub zh: String,
+    /// The same in English, for staff.
+    pub en: String,
+}
+
+/// Demo name material.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Names {
+    /// Common surnames, most common first.
+    pub surnames: Vec<String>,
+    /// Characters used in given names.
+    pub given: Vec<String>,
+}
+
+/// The brands catalogue.
+pub fn brands() -> Vec<Brand> {
+    toml::from_str::<BrandFile>(BRANDS)
+        .expect("assets/brands.toml is valid (tested)")
+        .brand
+}
+
+/// The plans catalogue.
+pub fn plans() -> Vec<PlanAsset> {
+    toml::from_str::<PlanFile>(PLANS)
+        .expect("assets/plans.toml is valid (tested)")
+        .plan
+}
+
+/// Notice templates by name.
+pub fn notice_templates() -> BTreeMap<String, NoticeTemplate> {
+    toml::from_str(NOTICES).expect("assets/notices.toml is valid (tested)")
+}
+
+/// Demo name material.
+pub fn names() -> Names {
+    toml::from_str(NAMES).expect("assets/names.toml is valid (tested)")
+}
+
+/// Fills `{key}` placeholders from the parameters; unknown placeholders stay as written.
+pub fn render(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = template.to_string();
+    for (k, v) in params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_asset_parses_and_is_consistent() {
+        let brands = brands();
+        assert_eq!(brands.len(), 3);
+        let plans = plans();
+        for p in &plans {
+            assert!(
+                ["plan", "pack", "vas"].contains(&p.kind.as_str()),
+                "{}",
+                p.code
+            );
+            if let Some(b) = &p.brand {
+                assert!(
+                    brands.iter().any(|x| &x.code == b),
+                    "{} names brand {b}",
+                    p.code
+                );
+            }
+            if p.kind == "plan" {
+                assert!(p.brand.is_some(), "base plan {} needs a brand", p.code);
+            }
+        }
+        for b in &brands {
+            assert!(
+                plans
+                    .iter()
+                    .any(|p| p.brand.as_deref() == Some(b.code.as_str()))
+            );
+        }
+        let mut codes: Vec<_> = plans.iter().map(|p| &p.code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), plans.len(), "plan codes are unique");
+        assert!(notice_templates().contains_key("otp"));
+        let names = names();
+        assert!(names.surnames.len() >= 50 && names.given.len() >= 50);
+    }
+
+    #[test]
+    fn render_fills_placeholders() {
+        let mut p = BTreeMap::new();
+        p.insert("code".to_string(), "123456".to_string());
+        assert_eq!(render("code {code} {other}", &p), "code 123456 {other}");
+    }
+}

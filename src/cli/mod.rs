@@ -1,0 +1,213 @@
+//! The command line: clap definitions, and one file per command group. Parse, call a service, print.
+
+pub mod customer;
+pub mod output;
+pub mod staff;
+pub mod system;
+
+use crate::domain::clock::{self, ManualClock, SystemClock};
+use crate::domain::visit::Proof;
+use crate::domain::{Lang, Problem, SharedClock};
+use crate::error::Result;
+use crate::service::{Service, Session};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// touchpoint — the service counter of a mobile operator, in a terminal.
+#[derive(Debug, Parser)]
+#[command(name = "touchpoint", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file (default: touchpoint.sqlite in the data directory).
+    #[arg(long, global = true, env = "TOUCHPOINT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Language of screens and messages: zh (default) or en.
+    #[arg(long, global = true, env = "TOUCHPOINT_LANG", value_parser = parse_lang, value_name = "zh|en")]
+    pub lang: Option<Lang>,
+    /// What to do; without a command the counter screen opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language \"{s}\": use zh or en"))
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a fresh deterministic demo database and open it.
+    Demo {
+        /// Replace the file even if it is not a demo database.
+        #[arg(long)]
+        force: bool,
+        /// Build only; do not open the counter screen.
+        #[arg(long)]
+        no_tui: bool,
+    },
+    /// Create an empty database with the catalogue and the first account, admin.
+    Init,
+    /// Customers: show, list, add, edit, send a verification code, close.
+    #[command(subcommand)]
+    Customer(customer::CustomerCmd),
+    /// Staff accounts (admin): add, list, unlock.
+    #[command(subcommand)]
+    Staff(staff::StaffCmd),
+    /// Verify the file: integrity, ledger sums, points lots, the audit chain.
+    Check {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Who is acting: `--staff ID`, password from `TOUCHPOINT_PASSWORD` or a prompt.
+#[derive(Debug, Clone, Args)]
+pub struct StaffArg {
+    /// Your staff id; the password comes from TOUCHPOINT_PASSWORD or a prompt.
+    #[arg(long, env = "TOUCHPOINT_STAFF", value_name = "ID")]
+    pub staff: Option<String>,
+}
+
+/// Proof that the customer is present: `--verify pw:|otp:|id:` or a supervisor's `--override`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct VerifyArg {
+    /// Verify the customer: pw:SERVICE_PASSWORD, otp:CODE or id:LAST6.
+    #[arg(long, value_name = "pw:…|otp:…|id:…")]
+    pub verify: Option<String>,
+    /// Supervisor: act without the customer's proof, recording this reason.
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+}
+
+/// Everything a command needs from the global flags.
+pub struct Env {
+    /// The database path.
+    pub db: PathBuf,
+    /// The language of messages.
+    pub lang: Lang,
+    /// The clock (TOUCHPOINT_NOW pins it).
+    pub clock: SharedClock,
+}
+
+/// The platform data directory, where the default and demo databases live.
+pub fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("com", "touchpoint", "touchpoint")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The clock for commands: the wall clock, or the instant in `TOUCHPOINT_NOW` (scripts and tests).
+pub fn clock_from_env() -> Result<SharedClock> {
+    match std::env::var("TOUCHPOINT_NOW") {
+        Ok(s) if !s.trim().is_empty() => {
+            let t = clock::parse_instant(&s).ok_or_else(|| {
+                Problem::bad_input(
+                    format!("TOUCHPOINT_NOW“{s}”无法识别：请用 2026-12-04T10:00:00+08:00"),
+                    format!("cannot read TOUCHPOINT_NOW \"{s}\": use a form like 2026-12-04T10:00:00+08:00"),
+                )
+            })?;
+            Ok(ManualClock::at(t))
+        }
+        _ => Ok(Arc::new(SystemClock)),
+    }
+}
+
+/// Logs in from `--staff` and `TOUCHPOINT_PASSWORD` (or a prompt on a terminal).
+pub fn login(svc: &mut Service, staff: &StaffArg) -> Result<Session> {
+    let Some(id) = staff.staff.as_deref().filter(|s| !s.trim().is_empty()) else {
+        return Err(Problem::bad_input(
+            "此命令需要 --staff 工号（密码取自 TOUCHPOINT_PASSWORD 或提示输入）",
+            "this command needs --staff ID (the password comes from TOUCHPOINT_PASSWORD or a prompt)",
+        )
+        .into());
+    };
+    let password = match std::env::var("TOUCHPOINT_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            use std::io::IsTerminal;
+            if !std::io::stdin().is_terminal() {
+                return Err(Problem::bad_input(
+                    "没有密码：请设置 TOUCHPOINT_PASSWORD，或在终端中运行以输入密码",
+                    "no password: set TOUCHPOINT_PASSWORD, or run from a terminal to be asked",
+                )
+                .into());
+            }
+            rpassword::prompt_password(format!("{id} password: "))?
+        }
+    };
+    svc.login(id, &password)
+}
+
+/// Opens a visit for a command that needs (or may use) a verified customer, and verifies it
+/// from `--verify` or `--override`. Returns `None` when neither was given.
+pub fn verify_visit(
+    svc: &mut Service,
+    s: &Session,
+    customer_id: i64,
+    v: &VerifyArg,
+) -> Result<Option<i64>> {
+    if v.verify.is_some() && v.override_reason.is_some() {
+        return Err(Problem::bad_input(
+            "--verify 与 --override 只能选一个",
+            "give either --verify or --override, not both",
+        )
+        .into());
+    }
+    if let Some(proof) = &v.verify {
+        let proof = Proof::parse_cli(proof)?;
+        let visit = svc.open_visit(s, customer_id)?;
+        svc.verify(s, visit, &proof)?;
+        return Ok(Some(visit));
+    }
+    if let Some(reason) = &v.override_reason {
+        let visit = svc.open_visit(s, customer_id)?;
+        svc.override_verification(s, visit, reason)?;
+        return Ok(Some(visit));
+    }
+    Ok(None)
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let lang = cli.lang.unwrap_or_default();
+    let result = (|| -> Result<()> {
+        let clock = clock_from_env()?;
+        match cli.command {
+            Some(Command::Demo { force, no_tui }) => {
+                let db = cli
+                    .db
+                    .clone()
+                    .unwrap_or_else(|| data_dir().join("demo.sqlite"));
+                system::demo(&Env { db, lang, clock }, force, no_tui)
+            }
+            command => {
+                let db = cli
+                    .db
+                    .clone()
+                    .unwrap_or_else(|| data_dir().join("touchpoint.sqlite"));
+                let env = Env { db, lang, clock };
+                match command {
+                    None => crate::tui::run(crate::tui::Options {
+                        db: env.db.clone(),
+                        lang,
+                        clock: env.clock.clone(),
+                        auto_login: None,
+                    }),
+                    Some(Command::Init) => system::init(&env),
+                    Some(Command::Customer(c)) => customer::run(&env, c),
+                    Some(Command::Staff(c)) => staff::run(&env, c),
+                    Some(Command::Check { json }) => system::check(&env, json),
+                    Some(Command::Demo { .. }) => unreachable!("handled above"),
+                }
+            }
+        }
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}: {}", lang.pick("错误", "error"), e.message(lang));
+            e.exit_code()
+        }
+    }
+}

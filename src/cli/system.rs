@@ -1,0 +1,96 @@
+//! `touchpoint demo`, `init` and `check`: commands on the file as a whole, without login.
+
+use super::{Env, output};
+use crate::domain::{Lang, Problem};
+use crate::error::Result;
+use crate::service::auth;
+use crate::store::{self, FileKind};
+
+/// Builds the demo database and, unless `no_tui`, opens it logged in as the demo clerk.
+pub fn demo(env: &Env, force: bool, no_tui: bool) -> Result<()> {
+    let summary = crate::demo::build(&env.db, force)?;
+    if no_tui {
+        println!(
+            "{}",
+            match env.lang {
+                Lang::Zh => format!(
+                    "演示数据库已生成：{}（{} 位客户，用时 {:.1} 秒）",
+                    env.db.display(),
+                    summary.customers,
+                    summary.elapsed.as_secs_f64()
+                ),
+                Lang::En => format!(
+                    "demo database built: {} ({} customers in {:.1} s)",
+                    env.db.display(),
+                    summary.customers,
+                    summary.elapsed.as_secs_f64()
+                ),
+            }
+        );
+        return Ok(());
+    }
+    crate::tui::run(crate::tui::Options {
+        db: env.db.clone(),
+        lang: env.lang,
+        clock: std::sync::Arc::new(crate::domain::clock::RunningClock::from(
+            crate::domain::clock::demo_epoch(),
+        )),
+        auto_login: Some(("clerk".to_string(), crate::demo::STAFF_PASSWORD.to_string())),
+    })
+}
+
+/// Creates an empty database; the admin password comes from TOUCHPOINT_PASSWORD or a prompt.
+pub fn init(env: &Env) -> Result<()> {
+    if let FileKind::Touchpoint { .. } = store::inspect(&env.db)? {
+        return Err(Problem::refused(
+            format!("{} 已经存在，未做修改", env.db.display()),
+            format!("{} already exists; nothing was changed", env.db.display()),
+        )
+        .into());
+    }
+    let password = match std::env::var("TOUCHPOINT_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => super::staff::new_password("admin")?,
+    };
+    auth::init(&env.db, &password, env.clock.clone())?;
+    println!(
+        "{}",
+        match env.lang {
+            Lang::Zh => format!("已创建 {}，管理员工号 admin", env.db.display()),
+            Lang::En => format!(
+                "created {} with the admin account 'admin'",
+                env.db.display()
+            ),
+        }
+    );
+    Ok(())
+}
+
+/// Verifies the file; exits non-zero naming each broken row.
+pub fn check(env: &Env, json: bool) -> Result<()> {
+    let conn = store::open(&env.db, store::OpenMode::Existing)?;
+    let report = crate::service::check::run(&conn)?;
+    if json {
+        output::json(&report)?;
+    } else {
+        for p in &report.problems {
+            println!("FAIL {p}");
+        }
+        println!(
+            "{} customers, {} ledger entries, {} audit rows: {}",
+            report.customers,
+            report.ledger_entries,
+            report.audit_rows,
+            if report.ok() { "ok" } else { "FAILED" }
+        );
+    }
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(Problem::refused(
+            format!("检查未通过：{} 处问题", report.problems.len()),
+            format!("check failed: {} problem(s)", report.problems.len()),
+        )
+        .into())
+    }
+}

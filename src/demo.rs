@@ -1,0 +1,570 @@
+//! The deterministic demo database: a fixed seed and a pinned clock (2026-12-04 10:00 +08:00).
+//!
+//! The builder runs a list of steps inside one transaction; each later feature adds its own
+//! history as a step (see [`STEPS`]) over the customers made by the first one.
+
+use crate::assets;
+use crate::domain::clock::{self, demo_epoch};
+use crate::domain::customer::{CustomerStatus, CustomerType};
+use crate::domain::points::{DEFAULT_EXPIRY_MONTHS, lot_expiry};
+use crate::domain::staff::Role;
+use crate::domain::{Fen, IdNumber, Problem};
+use crate::error::Result;
+use crate::service::passwords;
+use crate::store::customers::NewCustomerRow;
+use crate::store::ledger::{EntryKind, Posting};
+use crate::store::{self, FileKind, OpenMode, audit::Outcome};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::Transaction;
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Instant;
+
+/// The seed every demo starts from.
+pub const SEED: u64 = 20_261_204;
+/// How many customers the demo holds.
+pub const CUSTOMERS: usize = 1_000;
+/// The seed-trial customer's phone (SPEC §4).
+pub const TRIAL_PHONE: &str = "13800138000";
+/// The seed-trial customer's service password.
+pub const TRIAL_PASSWORD: &str = "123456";
+/// The password of the demo staff `clerk`, `super` and `admin`.
+pub const STAFF_PASSWORD: &str = "demo";
+
+/// A customer made by the demo, for later steps to give a history to.
+#[derive(Debug, Clone)]
+pub struct DemoCustomer {
+    /// Row id.
+    pub id: i64,
+    /// Phone.
+    pub phone: String,
+    /// Brand code.
+    pub brand: String,
+    /// Plan code.
+    pub plan: String,
+    /// Status.
+    pub status: CustomerStatus,
+    /// Local date joined.
+    pub joined_on: NaiveDate,
+    /// One of the hand-made customers a walkthrough uses.
+    pub featured: bool,
+}
+
+/// What a step works with: the transaction, the seeded generator, the pinned now, and the customers so far.
+pub struct DemoCtx<'a> {
+    /// The one transaction the demo is built in.
+    pub tx: &'a Transaction<'a>,
+    /// Seeded randomness: the same every run.
+    pub rng: ChaCha8Rng,
+    /// The pinned clock's now.
+    pub now: DateTime<Utc>,
+    /// Customers made so far.
+    pub customers: Vec<DemoCustomer>,
+}
+
+/// A step of the demo builder.
+pub type Step = fn(&mut DemoCtx<'_>) -> Result<()>;
+
+/// The steps, in order. Later features append theirs.
+pub const STEPS: &[(&str, Step)] = &[("staff", staff_step), ("customers", customers_step)];
+
+/// What was built.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    /// Customers made.
+    pub customers: usize,
+    /// Wall time taken.
+    pub elapsed: std::time::Duration,
+}
+
+/// Builds a fresh demo database at `path`. Refuses to replace a database that is not a demo unless `force`.
+pub fn build(path: &Path, force: bool) -> Result<DemoSummary> {
+    let started = Instant::now();
+    if !force {
+        match store::inspect(path) {
+            Ok(FileKind::Missing) => {}
+            Ok(FileKind::Touchpoint { .. }) if is_demo(path)? => {}
+            Ok(FileKind::Empty) if std::fs::metadata(path)?.len() == 0 => {}
+            Ok(_) | Err(_) => {
+                return Err(Problem::refused(
+                    format!("{} 不是演示数据库，不会覆盖：换一个 --db 路径，或加 --force 覆盖", path.display()),
+                    format!("{} is not a demo database and will not be overwritten: choose another --db, or add --force", path.display()),
+                )
+                .into());
+            }
+        }
+    }
+    let building = path.with_extension("building");
+    remove_db_files(&building)?;
+    {
+        let mut conn = store::open(&building, OpenMode::Create)?;
+        store::write(&mut conn, |tx| {
+            store::catalog::load_assets(tx)?;
+            let now = demo_epoch();
+            store::meta_set(tx, "demo", "1")?;
+            store::meta_set(tx, "demo_seed", &SEED.to_string())?;
+            store::meta_set(tx, "created_at", &store::ts(now))?;
+            let mut ctx = DemoCtx {
+                tx,
+                rng: ChaCha8Rng::seed_from_u64(SEED),
+                now,
+                customers: Vec::new(),
+            };
+            for (name, step) in STEPS {
+                let t = Instant::now();
+                step(&mut ctx)?;
+                tracing::info!("demo step {name} took {:?}", t.elapsed());
+            }
+            store::audit::append(
+                tx,
+                &store::ts(now),
+                "admin",
+                "demo.build",
+                Outcome::Ok,
+                None,
+                &format!("seed {SEED}"),
+            )?;
+            Ok(())
+        })?;
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    }
+    remove_db_files(path)?;
+    std::fs::rename(&building, path)?;
+    remove_db_files(&building)?;
+    Ok(DemoSummary {
+        customers: CUSTOMERS,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// True when the file is a demo database built by [`build`].
+pub fn is_demo(path: &Path) -> Result<bool> {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(store::meta_get(&conn, "demo").ok().flatten().as_deref() == Some("1"))
+}
+
+fn remove_db_files(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+fn staff_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    let now = store::ts(ctx.now - Duration::days(400));
+    for (i, (id, name, role)) in [
+        ("clerk", "张敏", Role::Clerk),
+        ("super", "李强", Role::Supervisor),
+        ("admin", "王磊", Role::Admin),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let hash = passwords::hash_with_seed(STAFF_PASSWORD, SEED + i as u64);
+        store::staff::insert(ctx.tx, id, name, role, &hash, &now)?;
+    }
+    Ok(())
+}
+
+/// Hand-made customers a walkthrough relies on.
+struct Featured {
+    phone: &'static str,
+    name: &'static str,
+    brand: &'static str,
+    plan: &'static str,
+    ctype: CustomerType,
+    real_name: bool,
+    password: Option<&'static str>,
+    status: CustomerStatus,
+    joined: (i32, u32, u32),
+    stars: u8,
+    tags: &'static str,
+    notes: &'static str,
+    /// Balance entries: (days before now, kind, fen, note).
+    ledger: &'static [(i64, EntryKind, i64, &'static str)],
+    /// Points lots: (year, month earned, points).
+    lots: &'static [(i32, u32, i64)],
+}
+
+const FEATURED: &[Featured] = &[
+    Featured {
+        phone: TRIAL_PHONE,
+        name: "张明华",
+        brand: "gotone",
+        plan: "GT88",
+        ctype: CustomerType::Consumer,
+        real_name: true,
+        password: Some(TRIAL_PASSWORD),
+        status: CustomerStatus::Active,
+        joined: (2012, 6, 18),
+        stars: 4,
+        tags: "全球通,老客户",
+        notes: "常来柜台办理业务，偏好电话联系。",
+        ledger: &[
+            (
+                330,
+                EntryKind::Adjustment,
+                4_150,
+                "期初余额 opening balance",
+            ),
+            (95, EntryKind::TopUp, 10_000, "现金充值 cash"),
+            (34, EntryKind::TopUp, 5_000, "微信支付 WeChat Pay"),
+        ],
+        // 412 + 625 + 700 + 800 = 2537; the first lot expires at the end of this month.
+        lots: &[
+            (2023, 12, 412),
+            (2024, 6, 625),
+            (2025, 1, 700),
+            (2025, 9, 800),
+        ],
+    },
+    Featured {
+        phone: "13900139000",
+        name: "李娜",
+        brand: "mzone",
+        plan: "MZ38",
+        ctype: CustomerType::Consumer,
+        real_name: true,
+        password: Some("654321"),
+        status: CustomerStatus::Suspended,
+        joined: (2019, 9, 1),
+        stars: 2,
+        tags: "学生",
+        notes: "余额不足已停机，充值即可复机。",
+        ledger: &[
+            (
+                200,
+                EntryKind::Adjustment,
+                3_000,
+                "期初余额 opening balance",
+            ),
+            (
+                3,
+                EntryKind::Adjustment,
+                -3_320,
+                "欠费结转 arrears carried over",
+            ),
+        ],
+        lots: &[(2025, 3, 120), (2025, 11, 60)],
+    },
+    Featured {
+        phone: "15800158000",
+        name: "赵磊",
+        brand: "easyown",
+        plan: "EO18",
+        ctype: CustomerType::Consumer,
+        real_name: false,
+        password: None,
+        status: CustomerStatus::Active,
+        joined: (2024, 2, 29),
+        stars: 1,
+        tags: "",
+        notes: "尚未实名登记：实名后方可累积积分。",
+        ledger: &[(60, EntryKind::TopUp, 1_200, "现金充值 cash")],
+        lots: &[],
+    },
+    Featured {
+        phone: "18800188000",
+        name: "陈静",
+        brand: "gotone",
+        plan: "GT128",
+        ctype: CustomerType::Corporate,
+        real_name: true,
+        password: Some("888888"),
+        status: CustomerStatus::Active,
+        joined: (2016, 3, 8),
+        stars: 5,
+        tags: "集团客户,VIP",
+        notes: "某科技公司集团成员，账单由单位统一支付。",
+        ledger: &[(
+            300,
+            EntryKind::Adjustment,
+            25_000,
+            "期初余额 opening balance",
+        )],
+        lots: &[(2024, 1, 1_500), (2025, 6, 2_100)],
+    },
+    Featured {
+        phone: "13500135000",
+        name: "王秀英",
+        brand: "easyown",
+        plan: "EO8",
+        ctype: CustomerType::PublicInterest,
+        real_name: true,
+        password: None,
+        status: CustomerStatus::Active,
+        joined: (2010, 11, 20),
+        stars: 1,
+        tags: "老年卡",
+        notes: "",
+        ledger: &[(45, EntryKind::TopUp, 3_000, "现金充值 cash")],
+        lots: &[(2025, 5, 96)],
+    },
+];
+
+const REGIONS: [&str; 10] = [
+    "110105", "310104", "440106", "330106", "510107", "420106", "320102", "610113", "370102",
+    "500103",
+];
+
+fn make_id_number(rng: &mut ChaCha8Rng) -> String {
+    let region = REGIONS[rng.gen_range(0..REGIONS.len())];
+    let birth = NaiveDate::from_ymd_opt(1950, 1, 1).expect("valid date")
+        + Duration::days(rng.gen_range(0..20_000));
+    let seq = rng.gen_range(0..1000);
+    let first17 = format!("{region}{}{seq:03}", birth.format("%Y%m%d"));
+    let check = IdNumber::check_char(&first17).expect("17 digits");
+    format!("{first17}{check}")
+}
+
+fn insert_history(
+    ctx: &mut DemoCtx<'_>,
+    customer_id: i64,
+    ledger: &[(i64, EntryKind, i64, String)],
+    lots: &[(i32, u32, i64)],
+) -> Result<()> {
+    for (days, kind, fen, note) in ledger {
+        let at = store::ts(ctx.now - Duration::days(*days) - Duration::hours(2));
+        store::ledger::post(
+            ctx.tx,
+            &Posting {
+                customer_id,
+                kind: *kind,
+                amount: Fen(*fen),
+                ref_type: "demo",
+                ref_id: "",
+                staff_id: Some("clerk"),
+                reverses_id: None,
+                note,
+            },
+            &at,
+        )?;
+    }
+    for (y, m, points) in lots {
+        let month = format!("{y:04}-{m:02}");
+        let expires = lot_expiry(*y, *m, DEFAULT_EXPIRY_MONTHS).to_string();
+        let at = store::ts(clock::start_of_day(
+            NaiveDate::from_ymd_opt(*y, *m, 1).expect("valid month") + Duration::days(32),
+        ));
+        store::points::earn(
+            ctx.tx,
+            &store::points::NewLot {
+                customer_id,
+                earned_month: &month,
+                points: *points,
+                expires_on: &expires,
+                source: "期初积分 opening points",
+                ref_type: "demo",
+                ref_id: "",
+                staff_id: None,
+            },
+            &at,
+        )?;
+    }
+    Ok(())
+}
+
+fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    let created = store::ts(ctx.now - Duration::days(400));
+    let mut used: HashSet<String> = HashSet::new();
+    for (i, f) in FEATURED.iter().enumerate() {
+        let hash = f
+            .password
+            .map(|pw| passwords::hash_with_seed(pw, SEED + 100 + i as u64));
+        let joined =
+            NaiveDate::from_ymd_opt(f.joined.0, f.joined.1, f.joined.2).expect("valid join date");
+        let id_number = make_id_number(&mut ctx.rng);
+        let id = store::customers::insert(
+            ctx.tx,
+            &NewCustomerRow {
+                phone: f.phone,
+                name: f.name,
+                id_number: &id_number,
+                brand: f.brand,
+                plan: f.plan,
+                customer_type: f.ctype,
+                real_name_verified: f.real_name,
+                service_password_hash: hash.as_deref(),
+                status: f.status,
+                joined_on: &joined.to_string(),
+                star_level: f.stars,
+                tags: f.tags,
+                notes: f.notes,
+            },
+            &created,
+        )?;
+        let ledger: Vec<_> = f
+            .ledger
+            .iter()
+            .map(|(d, k, a, n)| (*d, *k, *a, n.to_string()))
+            .collect();
+        insert_history(ctx, id, &ledger, f.lots)?;
+        store::audit::append(
+            ctx.tx,
+            &created,
+            "admin",
+            "demo.customer",
+            Outcome::Ok,
+            Some(id),
+            f.phone,
+        )?;
+        used.insert(f.phone.to_string());
+        ctx.customers.push(DemoCustomer {
+            id,
+            phone: f.phone.to_string(),
+            brand: f.brand.to_string(),
+            plan: f.plan.to_string(),
+            status: f.status,
+            joined_on: joined,
+            featured: true,
+        });
+    }
+
+    let names = assets::names();
+    let plans = assets::plans();
+    const PREFIXES: [&str; 14] = [
+        "134", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182",
+        "187",
+    ];
+    while ctx.customers.len() < CUSTOMERS {
+        let rng = &mut ctx.rng;
+        let phone = format!(
+            "{}{:08}",
+            PREFIXES[rng.gen_range(0..PREFIXES.len())],
+            rng.gen_range(0..100_000_000u32)
+        );
+        if !used.insert(phone.clone()) {
+            continue;
+        }
+        let surname = &names.surnames[rng.gen_range(0..names.surnames.len().min(60))];
+        let given_len = if rng.gen_bool(0.7) { 2 } else { 1 };
+        let mut name = surname.clone();
+        for _ in 0..given_len {
+            name.push_str(&names.given[rng.gen_range(0..names.given.len())]);
+        }
+        let brand = match rng.gen_range(0..100) {
+            0..30 => "gotone",
+            30..65 => "mzone",
+            _ => "easyown",
+        };
+        let brand_plans: Vec<_> = plans
+            .iter()
+            .filter(|p| p.kind == "plan" && p.brand.as_deref() == Some(brand))
+            .collect();
+        let plan = brand_plans.choose(rng).expect("every brand has plans");
+        let ctype = match rng.gen_range(0..100) {
+            0..85 => CustomerType::Consumer,
+            85..95 => CustomerType::Corporate,
+            _ => CustomerType::PublicInterest,
+        };
+        let real_name = rng.gen_bool(if brand == "easyown" { 0.8 } else { 0.97 });
+        let status = match rng.gen_range(0..100) {
+            0..4 => CustomerStatus::Suspended,
+            4..5 => CustomerStatus::Closed,
+            _ => CustomerStatus::Active,
+        };
+        let joined = NaiveDate::from_ymd_opt(2008, 1, 1).expect("valid date")
+            + Duration::days(rng.gen_range(0..6_500));
+        let stars = (1 + (plan.fee_fen / 4_000) as u8 + rng.gen_range(0..2)).clamp(1, 5);
+        let id_number = make_id_number(rng);
+        let tags = match rng.gen_range(0..20) {
+            0 => "学生",
+            1 => "老年卡",
+            2 => "VIP",
+            3 => "宽带用户",
+            _ => "",
+        };
+        let mut ledger = Vec::new();
+        let opening = rng.gen_range(0..20_000);
+        ledger.push((
+            rng.gen_range(200..390),
+            EntryKind::Adjustment,
+            opening,
+            "期初余额 opening balance".to_string(),
+        ));
+        for _ in 0..rng.gen_range(0..3) {
+            let amount = [1_000, 2_000, 3_000, 5_000, 10_000, 20_000][rng.gen_range(0..6)];
+            ledger.push((
+                rng.gen_range(5..190),
+                EntryKind::TopUp,
+                amount,
+                "充值 top-up".to_string(),
+            ));
+        }
+        ledger.sort_by_key(|(days, ..)| std::cmp::Reverse(*days));
+        if status == CustomerStatus::Suspended {
+            let balance: i64 = ledger.iter().map(|(_, _, a, _)| a).sum();
+            let limit = if brand == "gotone" { 10_000 } else { 0 };
+            let arrears = balance + limit + rng.gen_range(1..3_000);
+            ledger.push((
+                rng.gen_range(1..4),
+                EntryKind::Adjustment,
+                -arrears,
+                "欠费结转 arrears carried over".to_string(),
+            ));
+        }
+        let mut lots = Vec::new();
+        if real_name || brand != "easyown" {
+            for _ in 0..rng.gen_range(0..4) {
+                let months_ago = rng.gen_range(1..36);
+                let index = 2026 * 12 + 10 - months_ago;
+                lots.push((
+                    index / 12,
+                    (index % 12) as u32 + 1,
+                    rng.gen_range(20..1_500),
+                ));
+            }
+            lots.sort();
+        }
+        let created_at = created.clone();
+        let id = store::customers::insert(
+            ctx.tx,
+            &NewCustomerRow {
+                phone: &phone,
+                name: &name,
+                id_number: &id_number,
+                brand,
+                plan: &plan.code,
+                customer_type: ctype,
+                real_name_verified: real_name,
+                service_password_hash: None,
+                status,
+                joined_on: &joined.to_string(),
+                star_level: stars,
+                tags,
+                notes: "",
+            },
+            &created_at,
+        )?;
+        let plan_code = plan.code.clone();
+        insert_history(ctx, id, &ledger, &lots)?;
+        store::audit::append(
+            ctx.tx,
+            &created_at,
+            "admin",
+            "demo.customer",
+            Outcome::Ok,
+            Some(id),
+            &phone,
+        )?;
+        ctx.customers.push(DemoCustomer {
+            id,
+            phone,
+            brand: brand.to_string(),
+            plan: plan_code,
+            status,
+            joined_on: joined,
+            featured: false,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,291 @@
+//! Customers.
+
+use crate::domain::customer::{CustomerStatus, CustomerType};
+use crate::error::Result;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+/// A customer row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRow {
+    /// Row id.
+    pub id: i64,
+    /// 11 digits.
+    pub phone: String,
+    /// Full name.
+    pub name: String,
+    /// Full resident ID number.
+    pub id_number: String,
+    /// Brand code.
+    pub brand: String,
+    /// Current plan code.
+    pub plan: String,
+    /// Plan taking effect on the 1st of next month.
+    pub pending_plan: Option<String>,
+    /// Consumer / corporate / public-interest.
+    pub customer_type: CustomerType,
+    /// 实名认证.
+    pub real_name_verified: bool,
+    /// Argon2id hash of the six-digit service password, if one is set.
+    pub service_password_hash: Option<String>,
+    /// Line status.
+    pub status: CustomerStatus,
+    /// Local date joined.
+    pub joined_on: String,
+    /// One to five.
+    pub star_level: u8,
+    /// Comma-separated tags.
+    pub tags: String,
+    /// Free notes.
+    pub notes: String,
+    /// Cached balance (equals the ledger's sum; `check` verifies).
+    pub balance_fen: i64,
+    /// Cached points (equals the points ledger's sum; `check` verifies).
+    pub points: i64,
+    /// Wrong service passwords in a row.
+    pub pw_failures: i64,
+    /// Stored instant until which password verification is locked.
+    pub pw_locked_until: Option<String>,
+}
+
+/// A new customer to insert.
+#[derive(Debug, Clone)]
+pub struct NewCustomerRow<'a> {
+    /// 11 digits.
+    pub phone: &'a str,
+    /// Full name.
+    pub name: &'a str,
+    /// Full ID number.
+    pub id_number: &'a str,
+    /// Brand code.
+    pub brand: &'a str,
+    /// Plan code.
+    pub plan: &'a str,
+    /// Type.
+    pub customer_type: CustomerType,
+    /// 实名认证.
+    pub real_name_verified: bool,
+    /// Service password hash.
+    pub service_password_hash: Option<&'a str>,
+    /// Initial status.
+    pub status: CustomerStatus,
+    /// Local date joined.
+    pub joined_on: &'a str,
+    /// Star level.
+    pub star_level: u8,
+    /// Tags.
+    pub tags: &'a str,
+    /// Notes.
+    pub notes: &'a str,
+}
+
+const COLS: &str = "id, phone, name, id_number, brand, plan, pending_plan, customer_type, real_name_verified, \
+    service_password_hash, status, joined_on, star_level, tags, notes, balance_fen, points, pw_failures, pw_locked_until";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CustomerRow> {
+    let ctype: String = r.get(7)?;
+    let status: String = r.get(10)?;
+    Ok(CustomerRow {
+        id: r.get(0)?,
+        phone: r.get(1)?,
+        name: r.get(2)?,
+        id_number: r.get(3)?,
+        brand: r.get(4)?,
+        plan: r.get(5)?,
+        pending_plan: r.get(6)?,
+        customer_type: CustomerType::parse(&ctype).unwrap_or(CustomerType::Consumer),
+        real_name_verified: r.get(8)?,
+        service_password_hash: r.get(9)?,
+        status: CustomerStatus::parse(&status).unwrap_or(CustomerStatus::Active),
+        joined_on: r.get(11)?,
+        star_level: r.get(12)?,
+        tags: r.get(13)?,
+        notes: r.get(14)?,
+        balance_fen: r.get(15)?,
+        points: r.get(16)?,
+        pw_failures: r.get(17)?,
+        pw_locked_until: r.get(18)?,
+    })
+}
+
+/// Inserts a customer and returns its id.
+pub fn insert(conn: &Connection, c: &NewCustomerRow<'_>, now: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO customers(phone, name, id_number, brand, plan, customer_type, real_name_verified,
+            service_password_hash, status, joined_on, star_level, tags, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+    )?
+    .execute(params![
+        c.phone,
+        c.name,
+        c.id_number,
+        c.brand,
+        c.plan,
+        c.customer_type.code(),
+        c.real_name_verified,
+        c.service_password_hash,
+        c.status.code(),
+        c.joined_on,
+        c.star_level,
+        c.tags,
+        c.notes,
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// One customer by id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<CustomerRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLS} FROM customers WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// One customer by phone.
+pub fn by_phone(conn: &Connection, phone: &str) -> Result<Option<CustomerRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLS} FROM customers WHERE phone = ?1"))?
+        .query_row([phone], from_row)
+        .optional()?)
+}
+
+/// Customers matching as-you-type input: a phone prefix (or any run of digits in the phone),
+/// a name fragment, or the tail of the ID number. Exact and prefix matches come first.
+pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<CustomerRow>> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let like_escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let contains = format!("%{like_escaped}%");
+    let prefix = format!("{like_escaped}%");
+    let tail = format!("%{}", like_escaped.to_ascii_uppercase());
+    let digits = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    let sql = format!(
+        "SELECT {COLS} FROM customers
+         WHERE phone LIKE ?1 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\' OR (?4 AND length(?5) >= 4 AND id_number LIKE ?3 ESCAPE '\\')
+         ORDER BY (phone = ?5) DESC, (phone LIKE ?6 ESCAPE '\\') DESC, (name = ?5) DESC, (name LIKE ?6 ESCAPE '\\') DESC, phone
+         LIMIT ?7"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(
+        params![
+            if digits {
+                contains.clone()
+            } else {
+                String::from("\u{0}")
+            },
+            contains,
+            tail,
+            digits,
+            q,
+            prefix,
+            limit as i64
+        ],
+        from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Filter for [`list`].
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Only this brand.
+    pub brand: Option<String>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// At most this many rows.
+    pub limit: Option<usize>,
+}
+
+/// Customers by phone, filtered.
+pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<CustomerRow>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {COLS} FROM customers
+         WHERE (?1 IS NULL OR brand = ?1) AND (?2 IS NULL OR status = ?2)
+         ORDER BY phone LIMIT ?3"
+    ))?;
+    let limit = f.limit.map(|l| l as i64).unwrap_or(-1);
+    let rows = st.query_map(params![f.brand, f.status, limit], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Profile fields a clerk may edit.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileEdit {
+    /// New name.
+    pub name: Option<String>,
+    /// New ID number.
+    pub id_number: Option<String>,
+    /// New type.
+    pub customer_type: Option<CustomerType>,
+    /// New real-name flag.
+    pub real_name_verified: Option<bool>,
+    /// New tags.
+    pub tags: Option<String>,
+    /// New notes.
+    pub notes: Option<String>,
+}
+
+/// Applies a profile edit.
+pub fn update_profile(conn: &Connection, id: i64, e: &ProfileEdit, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET name = coalesce(?2, name), id_number = coalesce(?3, id_number),
+            customer_type = coalesce(?4, customer_type), real_name_verified = coalesce(?5, real_name_verified),
+            tags = coalesce(?6, tags), notes = coalesce(?7, notes), updated_at = ?8
+         WHERE id = ?1",
+        params![
+            id,
+            e.name,
+            e.id_number,
+            e.customer_type.map(|t| t.code()),
+            e.real_name_verified,
+            e.tags,
+            e.notes,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// Changes the status.
+pub fn set_status(conn: &Connection, id: i64, status: CustomerStatus, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, status.code(), now],
+    )?;
+    Ok(())
+}
+
+/// Records the service-password failure count and lock.
+pub fn set_pw_state(
+    conn: &Connection,
+    id: i64,
+    failures: i64,
+    locked_until: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET pw_failures = ?2, pw_locked_until = ?3 WHERE id = ?1",
+        params![id, failures, locked_until],
+    )?;
+    Ok(())
+}
+
+/// Sets a new service password hash.
+pub fn set_service_password(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET service_password_hash = ?2, pw_failures = 0, pw_locked_until = NULL, updated_at = ?3 WHERE id = ?1",
+        params![id, hash, now],
+    )?;
+    Ok(())
+}
+
+/// Number of customers.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+}

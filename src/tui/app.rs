@@ -1,0 +1,486 @@
+//! The application state and what each key does. Drawing lives in `draw.rs`.
+
+use crate::domain::{Lang, SharedClock};
+use crate::error::Result;
+use crate::service::customers::{Activity, CustomerView};
+use crate::service::visits::VisitStatus;
+use crate::service::{Service, Session};
+use crate::store::notices::Notice;
+use crate::tui::i18n::t;
+use crate::tui::keymap::{Action, Keymap};
+use crate::tui::popups::confirm::{ConfirmAction, ConfirmMsg, ConfirmPopup};
+use crate::tui::popups::help::HelpPopup;
+use crate::tui::popups::login::{LoginForm, LoginMsg};
+use crate::tui::popups::message::MessagePopup;
+use crate::tui::popups::search::{SearchMsg, SearchPopup};
+use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
+use crate::tui::tabs::Tab;
+use chrono::{DateTime, Duration, Utc};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// How many search results to show.
+const SEARCH_LIMIT: usize = 50;
+/// How many recent entries the Customer tab shows.
+const RECENT: usize = 8;
+/// Activity refreshes a verified visit at most this often (a write each time).
+const TOUCH_EVERY_SECONDS: i64 = 30;
+
+/// Which screen is up.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// Nobody is logged in.
+    Login(LoginForm),
+    /// The counter screen.
+    Main,
+}
+
+/// A popup on top of the screen.
+#[derive(Debug, Clone)]
+pub enum Popup {
+    /// `/`
+    Search(SearchPopup),
+    /// `v`
+    Verify(VerifyPopup),
+    /// `?`
+    Help(HelpPopup),
+    /// A yes/no question.
+    Confirm(ConfirmPopup),
+    /// A message.
+    Message(MessagePopup),
+}
+
+/// The customer being served.
+#[derive(Debug, Clone)]
+pub struct CustomerCtx {
+    /// What is shown of them.
+    pub view: CustomerView,
+    /// This visit.
+    pub visit_id: i64,
+    /// Where the visit stands.
+    pub visit: VisitStatus,
+    /// Recent entries and notices (only once verified).
+    pub activity: Option<Activity>,
+}
+
+/// A line in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Text.
+    pub text: String,
+    /// Shown as an error.
+    pub error: bool,
+}
+
+/// The whole state of the counter screen.
+pub struct App {
+    pub(crate) svc: Service,
+    /// Display language.
+    pub lang: Lang,
+    pub(crate) keymap: Keymap,
+    pub(crate) screen: Screen,
+    pub(crate) session: Option<Session>,
+    pub(crate) tab: usize,
+    pub(crate) customer: Option<CustomerCtx>,
+    pub(crate) popups: Vec<Popup>,
+    pub(crate) status: Option<Status>,
+    pub(crate) latest_notice: Option<Notice>,
+    pub(crate) counter: String,
+    data_version: i64,
+    last_touch: DateTime<Utc>,
+    /// Set when the user has asked to leave.
+    pub quit: bool,
+}
+
+impl App {
+    /// A counter screen over a service, showing the login form.
+    pub fn new(svc: Service, lang: Lang) -> App {
+        let data_version = svc.data_version().unwrap_or(0);
+        let now = svc.now();
+        App {
+            svc,
+            lang,
+            keymap: Keymap::default_map(),
+            screen: Screen::Login(LoginForm::new()),
+            session: None,
+            tab: 0,
+            customer: None,
+            popups: Vec::new(),
+            status: None,
+            latest_notice: None,
+            counter: std::env::var("TOUCHPOINT_COUNTER").unwrap_or_else(|_| "01".to_string()),
+            data_version,
+            last_touch: now,
+            quit: false,
+        }
+    }
+
+    /// The clock the screen shows.
+    pub fn clock(&self) -> &SharedClock {
+        self.svc.clock()
+    }
+
+    /// The service, for tests that look behind the screen.
+    pub fn service(&self) -> &Service {
+        &self.svc
+    }
+
+    /// The logged-in staff member.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The customer being served.
+    pub fn customer(&self) -> Option<&CustomerCtx> {
+        self.customer.as_ref()
+    }
+
+    /// Logs in; on success the counter screen opens.
+    pub fn login(&mut self, staff: &str, password: &str) -> Result<()> {
+        let s = self.svc.login(staff, password)?;
+        self.session = Some(s);
+        self.screen = Screen::Main;
+        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        self.status = None;
+        Ok(())
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            error,
+        });
+    }
+
+    fn report(&mut self, e: &crate::error::Error) {
+        let m = e.message(self.lang);
+        self.set_status(m, true);
+    }
+
+    /// Feeds one terminal event.
+    pub fn handle_event(&mut self, ev: Event) {
+        if let Event::Key(k) = ev
+            && k.kind != KeyEventKind::Release
+        {
+            self.handle_key(k);
+        }
+    }
+
+    /// True when something typed would be lost by quitting.
+    fn has_unsaved_input(&self) -> bool {
+        if let Screen::Login(form) = &self.screen
+            && form.is_dirty()
+        {
+            return true;
+        }
+        self.popups.iter().any(|p| match p {
+            Popup::Verify(v) => v.is_dirty(),
+            Popup::Search(s) => !s.field.value().is_empty(),
+            _ => false,
+        })
+    }
+
+    fn ask_quit(&mut self) {
+        if self.has_unsaved_input() {
+            self.popups.push(Popup::Confirm(ConfirmPopup {
+                title: t(self.lang, "quit.title").to_string(),
+                body: vec![t(self.lang, "quit.body").to_string()],
+                action: ConfirmAction::Quit,
+            }));
+        } else {
+            self.quit = true;
+        }
+    }
+
+    /// Handles one key press.
+    pub fn handle_key(&mut self, k: KeyEvent) {
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            if matches!(self.popups.last(), Some(Popup::Confirm(_))) {
+                self.quit = true;
+            } else {
+                self.ask_quit();
+            }
+            return;
+        }
+        if self.keymap.action("global", &k) == Some(Action::ToggleLang) {
+            self.lang = match self.lang {
+                Lang::Zh => Lang::En,
+                Lang::En => Lang::Zh,
+            };
+            return;
+        }
+        if !self.popups.is_empty() {
+            self.popup_key(k);
+            return;
+        }
+        if let Screen::Login(form) = &mut self.screen {
+            if let LoginMsg::Submit(id, pw) = form.key(k) {
+                if let Err(e) = self.login(&id, &pw) {
+                    let msg = e.message(self.lang);
+                    if let Screen::Login(form) = &mut self.screen {
+                        form.error = Some(msg);
+                        form.password.clear();
+                    }
+                }
+            }
+            return;
+        }
+        self.status = None;
+        self.keep_visit_fresh();
+        match self.keymap.action("global", &k) {
+            Some(Action::Quit) => self.ask_quit(),
+            Some(Action::Help) => self.popups.push(Popup::Help(HelpPopup::default())),
+            Some(Action::Search) => self.popups.push(Popup::Search(SearchPopup::default())),
+            Some(Action::NextTab) => self.tab = (self.tab + 1) % Tab::ALL.len(),
+            Some(Action::PrevTab) => self.tab = (self.tab + Tab::ALL.len() - 1) % Tab::ALL.len(),
+            Some(Action::Tab(n)) => {
+                let i = usize::from(n).saturating_sub(1);
+                if i < Tab::ALL.len() {
+                    self.tab = i;
+                }
+            }
+            Some(Action::Verify) => self.open_verify(),
+            Some(Action::EndVisit) => self.end_visit(),
+            _ => {}
+        }
+    }
+
+    fn popup_key(&mut self, k: KeyEvent) {
+        let Some(top) = self.popups.last_mut() else {
+            return;
+        };
+        match top {
+            Popup::Search(p) => match p.key(k, &self.keymap) {
+                SearchMsg::Changed => {
+                    let q = p.field.value().to_string();
+                    let found = match &self.session {
+                        Some(s) => self.svc.customer_search(s, &q, SEARCH_LIMIT),
+                        None => Ok(Vec::new()),
+                    };
+                    match found {
+                        Ok(r) => {
+                            if let Some(Popup::Search(p)) = self.popups.last_mut() {
+                                p.results = r;
+                            }
+                        }
+                        Err(e) => self.report(&e),
+                    }
+                }
+                SearchMsg::Choose(id) => {
+                    self.popups.pop();
+                    self.take_up(id);
+                }
+                SearchMsg::Close => {
+                    self.popups.pop();
+                }
+                SearchMsg::Nothing => {}
+            },
+            Popup::Verify(p) => match p.key(k) {
+                VerifyMsg::Close => {
+                    self.popups.pop();
+                }
+                VerifyMsg::SendOtp => self.send_otp(),
+                VerifyMsg::Submit(proof) => self.verify(proof),
+                VerifyMsg::Nothing => {}
+            },
+            Popup::Help(h) => match self.keymap.action("list", &k) {
+                Some(Action::Down) => h.scroll = h.scroll.saturating_add(1),
+                Some(Action::Up) => h.scroll = h.scroll.saturating_sub(1),
+                Some(Action::PageDown) => h.scroll = h.scroll.saturating_add(10),
+                Some(Action::PageUp) => h.scroll = h.scroll.saturating_sub(10),
+                _ => {
+                    self.popups.pop();
+                }
+            },
+            Popup::Confirm(c) => match c.key(k) {
+                ConfirmMsg::Yes => {
+                    let action = c.action.clone();
+                    self.popups.pop();
+                    match action {
+                        ConfirmAction::Quit => self.quit = true,
+                    }
+                }
+                ConfirmMsg::No => {
+                    self.popups.pop();
+                }
+                ConfirmMsg::Nothing => {}
+            },
+            Popup::Message(_) => {
+                self.popups.pop();
+            }
+        }
+    }
+
+    /// Takes up a customer: ends the previous visit and opens a new one.
+    pub fn take_up(&mut self, customer_id: i64) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        if let Some(old) = self.customer.take()
+            && let Err(e) = self.svc.close_visit(&s, old.visit_id)
+        {
+            self.report(&e);
+        }
+        let opened = self.svc.open_visit(&s, customer_id).and_then(|visit_id| {
+            let visit = self.svc.visit_status(visit_id)?;
+            let view = self.svc.customer_by_id(&s, customer_id, Some(visit_id))?;
+            Ok(CustomerCtx {
+                view,
+                visit_id,
+                visit,
+                activity: None,
+            })
+        });
+        match opened {
+            Ok(ctx) => {
+                self.customer = Some(ctx);
+                self.tab = 0;
+                self.last_touch = self.svc.now();
+            }
+            Err(e) => self.report(&e),
+        }
+    }
+
+    fn open_verify(&mut self) {
+        match &self.customer {
+            None => self.set_status(t(self.lang, "status.no_customer"), true),
+            Some(c) if c.visit.verified => {
+                self.set_status(t(self.lang, "status.already_verified"), false)
+            }
+            Some(_) => self.popups.push(Popup::Verify(VerifyPopup::default())),
+        }
+    }
+
+    fn send_otp(&mut self) {
+        let (Some(s), Some(c)) = (self.session.clone(), self.customer.as_ref()) else {
+            return;
+        };
+        let visit = c.visit_id;
+        let result = self.svc.send_otp(&s, visit);
+        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        let lang = self.lang;
+        if let Some(Popup::Verify(p)) = self.popups.last_mut() {
+            match result {
+                Ok(()) => {
+                    p.otp_sent = true;
+                    p.message = Some((t(lang, "verify.otp_sent").to_string(), false));
+                }
+                Err(e) => p.message = Some((e.message(lang), true)),
+            }
+        }
+    }
+
+    fn verify(&mut self, proof: crate::domain::visit::Proof) {
+        let (Some(s), Some(c)) = (self.session.clone(), self.customer.as_ref()) else {
+            return;
+        };
+        let visit = c.visit_id;
+        match self.svc.verify(&s, visit, &proof) {
+            Ok(method) => {
+                self.popups.pop();
+                let text = format!(
+                    "{} · {}",
+                    t(self.lang, "verify.done"),
+                    method.label(self.lang)
+                );
+                self.reload_customer();
+                self.set_status(text, false);
+            }
+            Err(e) => {
+                let lang = self.lang;
+                if let Some(Popup::Verify(p)) = self.popups.last_mut() {
+                    p.message = Some((e.message(lang), true));
+                    p.field.clear();
+                }
+            }
+        }
+    }
+
+    fn end_visit(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match self.customer.take() {
+            Some(c) => {
+                if let Err(e) = self.svc.close_visit(&s, c.visit_id) {
+                    self.report(&e);
+                } else {
+                    self.set_status(t(self.lang, "status.visit_ended"), false);
+                }
+            }
+            None => self.set_status(t(self.lang, "status.no_customer"), true),
+        }
+    }
+
+    /// Reloads the customer shown, the visit and, once verified, the recent activity.
+    pub fn reload_customer(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let Some(c) = self.customer.as_ref() else {
+            return;
+        };
+        let (id, visit_id) = (c.view.id, c.visit_id);
+        let loaded = (|| -> Result<CustomerCtx> {
+            let visit = self.svc.visit_status(visit_id)?;
+            let view = self.svc.customer_by_id(&s, id, Some(visit_id))?;
+            let activity = if visit.verified {
+                Some(self.svc.customer_activity(&s, Some(visit_id), id, RECENT)?)
+            } else {
+                None
+            };
+            Ok(CustomerCtx {
+                view,
+                visit_id,
+                visit,
+                activity,
+            })
+        })();
+        match loaded {
+            Ok(ctx) => self.customer = Some(ctx),
+            Err(e) => self.report(&e),
+        }
+        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+    }
+
+    /// A key press while a verified customer is open keeps the visit fresh (at most every 30 s).
+    fn keep_visit_fresh(&mut self) {
+        let now = self.svc.now();
+        let Some(c) = &self.customer else { return };
+        if !c.visit.verified || now - self.last_touch < Duration::seconds(TOUCH_EVERY_SECONDS) {
+            return;
+        }
+        let visit = c.visit_id;
+        match self.svc.touch_visit(visit) {
+            Ok(st) => {
+                if let Some(c) = self.customer.as_mut() {
+                    c.visit = st;
+                }
+                self.last_touch = now;
+            }
+            Err(e) => self.report(&e),
+        }
+    }
+
+    /// Periodic work: notice another terminal's changes and lapse an idle visit.
+    pub fn tick(&mut self) {
+        if self.session.is_none() {
+            return;
+        }
+        if let Some(c) = &self.customer
+            && c.visit.verified
+            && let Ok(st) = self.svc.visit_status(c.visit_id)
+            && !st.verified
+        {
+            self.reload_customer();
+            self.set_status(t(self.lang, "status.visit_lapsed"), true);
+        }
+        match self.svc.data_version() {
+            Ok(v) if v != self.data_version => {
+                self.data_version = v;
+                self.reload_customer();
+                self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+            }
+            _ => {}
+        }
+    }
+}

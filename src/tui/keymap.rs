@@ -1,0 +1,261 @@
+//! Keys mapped to named actions, from `assets/keymap.toml`; the help overlay is built from this table.
+
+use crate::assets;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Leave (asks when a form is half filled).
+    Quit,
+    /// Show every key.
+    Help,
+    /// Find a customer.
+    Search,
+    /// Next tab.
+    NextTab,
+    /// Previous tab.
+    PrevTab,
+    /// Jump to tab n (1-based).
+    Tab(u8),
+    /// Back out of the current thing.
+    Back,
+    /// Verify the customer.
+    Verify,
+    /// End the customer's visit.
+    EndVisit,
+    /// Switch between Chinese and English.
+    ToggleLang,
+    /// Move up.
+    Up,
+    /// Move down.
+    Down,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// Choose.
+    Select,
+}
+
+impl Action {
+    fn from_name(name: &str) -> Option<Action> {
+        Some(match name {
+            "quit" => Action::Quit,
+            "help" => Action::Help,
+            "search" => Action::Search,
+            "next_tab" => Action::NextTab,
+            "prev_tab" => Action::PrevTab,
+            "back" => Action::Back,
+            "verify" => Action::Verify,
+            "end_visit" => Action::EndVisit,
+            "toggle_lang" => Action::ToggleLang,
+            "up" => Action::Up,
+            "down" => Action::Down,
+            "page_up" => Action::PageUp,
+            "page_down" => Action::PageDown,
+            "select" => Action::Select,
+            n => {
+                let d = n.strip_prefix("tab_")?.parse::<u8>().ok()?;
+                Action::Tab(d)
+            }
+        })
+    }
+
+    /// The locale key describing this action in the help overlay.
+    pub fn help_key(self) -> String {
+        match self {
+            Action::Tab(_) => "action.tab".to_string(),
+            other => format!("action.{}", format!("{other:?}").to_lowercase()),
+        }
+    }
+}
+
+/// A key with its modifiers, as written in the keymap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    code: KeyCode,
+    ctrl: bool,
+    /// As written in the keymap, for the help overlay.
+    pub label: String,
+}
+
+impl Key {
+    /// Parses `q`, `Ctrl-c`, `Enter`, `F1`, `BackTab`, `PageUp` …
+    pub fn parse(s: &str) -> Option<Key> {
+        let (ctrl, rest) = match s.strip_prefix("Ctrl-") {
+            Some(r) => (true, r),
+            None => (false, s),
+        };
+        let code = match rest {
+            "Enter" => KeyCode::Enter,
+            "Esc" => KeyCode::Esc,
+            "Tab" => KeyCode::Tab,
+            "BackTab" => KeyCode::BackTab,
+            "Up" => KeyCode::Up,
+            "Down" => KeyCode::Down,
+            "Left" => KeyCode::Left,
+            "Right" => KeyCode::Right,
+            "PageUp" => KeyCode::PageUp,
+            "PageDown" => KeyCode::PageDown,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
+            "Space" => KeyCode::Char(' '),
+            f if f.starts_with('F') && f.len() > 1 => KeyCode::F(f[1..].parse().ok()?),
+            c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
+            _ => return None,
+        };
+        Some(Key {
+            code,
+            ctrl,
+            label: s.to_string(),
+        })
+    }
+
+    /// True when a key event is this key (Shift is ignored: terminals differ in reporting it).
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, ev.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                a == b || (self.ctrl && a.eq_ignore_ascii_case(&b))
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// The keymap: per section (`global`, `list`), actions with their keys, in file order.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    sections: Vec<(String, Vec<(Action, Vec<Key>)>)>,
+}
+
+impl Keymap {
+    /// The shipped keymap.
+    pub fn default_map() -> Keymap {
+        Self::parse(assets::KEYMAP).expect("assets/keymap.toml is valid (tested)")
+    }
+
+    /// Parses a keymap file.
+    pub fn parse(text: &str) -> Result<Keymap, String> {
+        let raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let order = ["global", "list"];
+        let mut sections = Vec::new();
+        for name in order {
+            let Some(toml::Value::Table(t)) = raw.get(name) else {
+                return Err(format!("keymap section [{name}] is missing"));
+            };
+            let mut entries = Vec::new();
+            // Keep the file's order of actions for the help overlay.
+            let mut keys: Vec<(&String, &toml::Value)> = t.iter().collect();
+            let pos = |k: &str| text.find(&format!("\n{k} =")).unwrap_or(usize::MAX);
+            keys.sort_by_key(|(k, _)| pos(k));
+            for (action, value) in keys {
+                let a =
+                    Action::from_name(action).ok_or_else(|| format!("unknown action {action}"))?;
+                let list = value
+                    .as_array()
+                    .ok_or_else(|| format!("{action}: expected a list of keys"))?;
+                let mut ks = Vec::new();
+                for k in list {
+                    let s = k
+                        .as_str()
+                        .ok_or_else(|| format!("{action}: keys are strings"))?;
+                    ks.push(Key::parse(s).ok_or_else(|| format!("{action}: unknown key {s}"))?);
+                }
+                entries.push((a, ks));
+            }
+            sections.push((name.to_string(), entries));
+        }
+        Ok(Keymap { sections })
+    }
+
+    /// The action of a key in a section, if any.
+    pub fn action(&self, section: &str, ev: &KeyEvent) -> Option<Action> {
+        self.sections
+            .iter()
+            .filter(|(n, _)| n == section)
+            .flat_map(|(_, e)| e.iter())
+            .find(|(_, keys)| keys.iter().any(|k| k.matches(ev)))
+            .map(|(a, _)| *a)
+    }
+
+    /// The first key label of an action, for hints.
+    pub fn label(&self, action: Action) -> String {
+        self.sections
+            .iter()
+            .flat_map(|(_, e)| e.iter())
+            .find(|(a, _)| *a == action)
+            .and_then(|(_, k)| k.first())
+            .map(|k| k.label.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every section with its actions and key labels, for the help overlay.
+    pub fn entries(&self) -> Vec<(String, Vec<(Action, Vec<String>)>)> {
+        self.sections
+            .iter()
+            .map(|(n, e)| {
+                (
+                    n.clone(),
+                    e.iter()
+                        .map(|(a, ks)| (*a, ks.iter().map(|k| k.label.clone()).collect()))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn shipped_keymap_parses_and_maps() {
+        let k = Keymap::default_map();
+        assert_eq!(
+            k.action("global", &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            k.action("global", &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            k.action("global", &key(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            k.action("global", &key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevTab)
+        );
+        assert_eq!(
+            k.action("global", &key(KeyCode::Char('1'), KeyModifiers::NONE)),
+            Some(Action::Tab(1))
+        );
+        assert_eq!(
+            k.action("list", &key(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            k.action("global", &key(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(k.label(Action::Search), "/");
+    }
+
+    #[test]
+    fn bad_keymaps_are_reported() {
+        assert!(Keymap::parse("[global]\nquit = [\"NoSuchKey\"]\n[list]\n").is_err());
+        assert!(Keymap::parse("[global]\nfly = [\"f\"]\n[list]\n").is_err());
+        assert!(Keymap::parse("[list]\n").is_err());
+    }
+}

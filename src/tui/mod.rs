@@ -1,0 +1,78 @@
+//! The terminal UI: thin over the services. `app.rs` holds the state and key handling,
+//! `draw.rs` the frame, `tabs/` one file per tab, `popups/` one per popup.
+
+pub mod app;
+pub mod draw;
+pub mod i18n;
+pub mod keymap;
+pub mod popups;
+pub mod tabs;
+pub mod theme;
+pub mod widgets;
+
+use crate::domain::{Lang, SharedClock};
+use crate::error::Result;
+use crate::service::Service;
+use app::App;
+use ratatui::crossterm::event;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How often the screen checks for other terminals' changes and idle visits.
+const TICK: Duration = Duration::from_millis(250);
+
+/// How to open the counter screen.
+pub struct Options {
+    /// The database.
+    pub db: PathBuf,
+    /// The language.
+    pub lang: Lang,
+    /// The clock.
+    pub clock: SharedClock,
+    /// Log in at once as (staff, password): the demo opens as its clerk.
+    pub auto_login: Option<(String, String)>,
+}
+
+impl App {
+    /// Draws one frame.
+    pub fn draw(&self, f: &mut ratatui::Frame<'_>) {
+        draw::draw(self, f);
+    }
+}
+
+/// Opens the database, then the terminal; restores the terminal on quit, error and panic.
+pub fn run(opts: Options) -> Result<()> {
+    // Fail on a bad database before touching the terminal.
+    let svc = Service::open(&opts.db, opts.clock.clone())?;
+    let mut app = App::new(svc, opts.lang);
+    if let Some((id, pw)) = &opts.auto_login {
+        app.login(id, pw)?;
+    }
+    // ratatui::init installs a panic hook that restores the terminal first.
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut app, &mut terminal);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+    terminal.draw(|f| app.draw(f))?;
+    let mut last_tick = Instant::now();
+    while !app.quit {
+        let timeout = TICK.saturating_sub(last_tick.elapsed());
+        if event::poll(timeout)? {
+            app.handle_event(event::read()?);
+            // Drain what is already queued (fast typing, pastes) before drawing.
+            while !app.quit && event::poll(Duration::ZERO)? {
+                app.handle_event(event::read()?);
+            }
+            terminal.draw(|f| app.draw(f))?;
+        }
+        if last_tick.elapsed() >= TICK {
+            app.tick();
+            last_tick = Instant::now();
+            terminal.draw(|f| app.draw(f))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! One file per tab. Only tabs that are built are listed, so none is shown empty.
+
+pub mod customer;
+
+use crate::domain::Lang;
+use crate::tui::i18n::t;
+
+/// The tabs of the counter screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// 客户: the customer's profile, verification and recent activity.
+    Customer,
+}
+
+impl Tab {
+    /// The tabs that exist, in order; number keys pick them.
+    pub const ALL: &'static [Tab] = &[Tab::Customer];
+
+    /// The tab's title.
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            Tab::Customer => t(lang, "tab.customer"),
+        }
+    }
+}
