@@ -29,7 +29,7 @@ const TOUCH_EVERY_SECONDS: i64 = 30;
 #[derive(Debug, Clone)]
 pub enum Screen {
     /// Nobody is logged in.
-    Login(LoginForm),
+    Login(Box<LoginForm>),
     /// The counter screen.
     Main,
 }
@@ -100,7 +100,7 @@ impl App {
             svc,
             lang,
             keymap: Keymap::default_map(),
-            screen: Screen::Login(LoginForm::new()),
+            screen: Screen::Login(Box::new(LoginForm::new())),
             session: None,
             tab: 0,
             customer: None,
@@ -213,13 +213,13 @@ impl App {
             return;
         }
         if let Screen::Login(form) = &mut self.screen {
-            if let LoginMsg::Submit(id, pw) = form.key(k) {
-                if let Err(e) = self.login(&id, &pw) {
-                    let msg = e.message(self.lang);
-                    if let Screen::Login(form) = &mut self.screen {
-                        form.error = Some(msg);
-                        form.password.clear();
-                    }
+            if let LoginMsg::Submit(id, pw) = form.key(k)
+                && let Err(e) = self.login(&id, &pw)
+            {
+                let msg = e.message(self.lang);
+                if let Screen::Login(form) = &mut self.screen {
+                    form.error = Some(msg);
+                    form.password.clear();
                 }
             }
             return;

@@ -127,10 +127,16 @@ impl Key {
     }
 }
 
+/// An action with the keys bound to it.
+type Binding = (Action, Vec<Key>);
+
+/// A keymap section as the help overlay lists it: name, then each action with its key labels.
+pub type SectionHelp = (String, Vec<(Action, Vec<String>)>);
+
 /// The keymap: per section (`global`, `list`), actions with their keys, in file order.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    sections: Vec<(String, Vec<(Action, Vec<Key>)>)>,
+    sections: Vec<(String, Vec<Binding>)>,
 }
 
 impl Keymap {
@@ -195,7 +201,7 @@ impl Keymap {
     }
 
     /// Every section with its actions and key labels, for the help overlay.
-    pub fn entries(&self) -> Vec<(String, Vec<(Action, Vec<String>)>)> {
+    pub fn entries(&self) -> Vec<SectionHelp> {
         self.sections
             .iter()
             .map(|(n, e)| {

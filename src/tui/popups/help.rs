@@ -60,8 +60,17 @@ impl HelpPopup {
     /// Draws the overlay.
     pub fn draw(&self, f: &mut Frame<'_>, area: Rect, keymap: &Keymap, lang: Lang, tabs: usize) {
         let r = centered(area, 70, area.height.saturating_sub(2));
-        let inner = super::frame(f, r, t(lang, "help.title"));
+        let inner = super::frame(
+            f,
+            r,
+            &format!("{} · {}", t(lang, "help.title"), t(lang, "help.scroll")),
+        );
         let lines = Self::lines(keymap, lang, tabs);
-        f.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), inner);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            inner,
+        );
     }
 }

@@ -73,7 +73,7 @@ impl SearchPopup {
 
     /// Draws the popup over the body.
     pub fn draw(&self, f: &mut Frame<'_>, area: Rect, lang: Lang) {
-        let r = centered(area, 76, 18);
+        let r = centered(area, area.width, 18.max(area.height.saturating_sub(2)));
         let inner = super::frame(f, r, t(lang, "search.title"));
         let prompt = Rect::new(inner.x, inner.y, inner.width, 1);
         let label = t(lang, "search.prompt");
@@ -122,7 +122,7 @@ impl SearchPopup {
                     Constraint::Length(9),
                     Constraint::Length(8),
                     Constraint::Length(7),
-                    Constraint::Min(10),
+                    Constraint::Fill(1),
                 ],
             )
             .header(header)

@@ -51,7 +51,7 @@ fn draw_welcome(app: &App, f: &mut Frame<'_>, area: Rect) {
             Span::styled(format!(" {key} "), theme::key()),
             Span::raw(t(lang, "welcome.find")),
         ]),
-        Line::from(Span::styled(t(lang, "welcome.topup_note"), theme::muted())),
+        Line::from(Span::styled(t(lang, "welcome.verify_note"), theme::muted())),
     ];
     f.render_widget(
         Paragraph::new(lines)
@@ -201,9 +201,10 @@ fn draw_verification(app: &App, ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn short_time(stored: &str) -> String {
+fn short_time(stored: &str, wide: bool) -> String {
+    let fmt = if wide { "%m-%d %H:%M" } else { "%m-%d" };
     parse_ts(stored)
-        .map(|t| clock::local(t).format("%m-%d %H:%M").to_string())
+        .map(|t| clock::local(t).format(fmt).to_string())
         .unwrap_or_default()
 }
 
@@ -230,6 +231,7 @@ fn draw_ledger(ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         );
         return;
     }
+    let wide = area.width >= 50;
     let rows = activity.ledger.iter().map(|e| {
         let style = if e.amount.is_negative() {
             theme::debit()
@@ -242,7 +244,7 @@ fn draw_ledger(ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect, lang: Lang) {
             format!("+{}", e.amount)
         };
         Row::new(vec![
-            Cell::from(short_time(&e.created_at)),
+            Cell::from(short_time(&e.created_at, wide)),
             Cell::from(EntryKind::label(&e.kind, lang)),
             Cell::from(Span::styled(amount, style)),
             Cell::from(e.balance_after.to_string()),
@@ -251,10 +253,10 @@ fn draw_ledger(ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect, lang: Lang) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(11),
+            Constraint::Length(if wide { 11 } else { 5 }),
             Constraint::Length(12),
             Constraint::Length(10),
-            Constraint::Min(8),
+            Constraint::Fill(1),
         ],
     )
     .header(
@@ -289,7 +291,11 @@ fn draw_notices(ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect, lang: Lang) {
             .notices
             .iter()
             .map(|n| {
-                let head = format!("{} [{}] ", short_time(&n.created_at), n.title(lang));
+                let head = format!(
+                    "{} [{}] ",
+                    short_time(&n.created_at, width >= 48),
+                    n.title(lang)
+                );
                 let rest = width.saturating_sub(head.width());
                 Line::from(vec![
                     Span::styled(head, theme::label()),
