@@ -16,6 +16,8 @@ pub const KEYMAP: &str = include_str!("../assets/keymap.toml");
 pub const LOCALE_ZH: &str = include_str!("../assets/locales/zh.toml");
 /// `assets/locales/en.toml`.
 pub const LOCALE_EN: &str = include_str!("../assets/locales/en.toml");
+/// `assets/points.toml`: the points-mall catalogue and lot lifetime.
+pub const POINTS: &str = include_str!("../assets/points.toml");
 /// `assets/names.toml`: surnames and given-name characters for demo customers.
 pub const NAMES: &str = include_str!("../assets/names.toml");
 
@@ -107,6 +109,26 @@ pub fn plans() -> Vec<PlanAsset> {
 /// Notice templates by name.
 pub fn notice_templates() -> BTreeMap<String, NoticeTemplate> {
     toml::from_str(NOTICES).expect("assets/notices.toml is valid (tested)")
+}
+
+#[derive(Deserialize)]
+struct PointsFile {
+    expiry_months: u32,
+    item: Vec<crate::domain::points::catalog::CatalogItem>,
+}
+
+/// The points-mall catalogue.
+pub fn points_catalog() -> Vec<crate::domain::points::catalog::CatalogItem> {
+    toml::from_str::<PointsFile>(POINTS)
+        .expect("assets/points.toml is valid (tested)")
+        .item
+}
+
+/// How many months an earning lot lives after the month earned.
+pub fn points_expiry_months() -> u32 {
+    toml::from_str::<PointsFile>(POINTS)
+        .expect("assets/points.toml is valid (tested)")
+        .expiry_months
 }
 
 /// Demo name material.

@@ -2,6 +2,7 @@
 
 pub mod customer;
 pub mod output;
+pub mod points;
 pub mod staff;
 pub mod system;
 
@@ -50,6 +51,9 @@ pub enum Command {
     /// Customers: show, list, add, edit, send a verification code, close.
     #[command(subcommand)]
     Customer(customer::CustomerCmd),
+    /// Points mall: catalog, balance, redeem, history, reverse, expire.
+    #[command(subcommand)]
+    Points(points::PointsCmd),
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -197,6 +201,7 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Init) => system::init(&env),
                     Some(Command::Customer(c)) => customer::run(&env, c),
                     Some(Command::Staff(c)) => staff::run(&env, c),
+                    Some(Command::Points(c)) => points::run(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }

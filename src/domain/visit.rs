@@ -113,12 +113,25 @@ pub fn is_fresh(
         && now - last_activity < Duration::minutes(IDLE_TIMEOUT_MINUTES)
 }
 
+/// Plain names of operations, for messages: (zh, en).
+pub fn action_names(action: &str) -> (String, String) {
+    let (zh, en) = match action {
+        "points.redeem" => ("积分兑换", "redeeming points"),
+        "points.history" => ("查看兑换记录", "the redemption history"),
+        "customer.edit" => ("修改客户资料", "editing the profile"),
+        "customer.activity" => ("查看余额变动", "the balance history"),
+        other => (other, other),
+    };
+    (zh.to_string(), en.to_string())
+}
+
 /// The refusal shown when an operation needs a verified customer.
 pub fn needs_verification(action: &str) -> Problem {
+    let (zh_name, en_name) = action_names(action);
     Problem::refused(
-        format!("“{action}”需要先核验客户身份（服务密码、短信验证码或身份证）"),
+        format!("{zh_name}需要先核验客户身份（服务密码、短信验证码或身份证）"),
         format!(
-            "\"{action}\" needs a verified customer: verify with the service password, an SMS code or the ID card (on the command line: --verify pw:|otp:|id:)"
+            "{en_name} needs a verified customer: verify with the service password, an SMS code or the ID card (on the command line: --verify pw:|otp:|id:)"
         ),
     )
 }

@@ -233,7 +233,11 @@ impl Service {
             customer_type: r.customer_type,
             status: r.status,
             balance_fen: r.balance_fen,
-            points: r.points,
+            points: store::points::available(
+                &self.conn,
+                r.id,
+                &clock::local_date(self.now()).to_string(),
+            )?,
             verified_real_name: r.real_name_verified,
             star_level: r.star_level,
             joined_on: r.joined_on,

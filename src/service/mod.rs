@@ -5,6 +5,7 @@ pub mod auth;
 pub mod check;
 pub mod customers;
 pub mod passwords;
+pub mod points;
 pub mod visits;
 
 use crate::domain::staff::{Permission, Role};

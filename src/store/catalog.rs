@@ -60,6 +60,12 @@ pub fn load_assets(conn: &Connection) -> Result<()> {
             ],
         )?;
     }
+    super::redemptions::load_catalog(conn, &assets::points_catalog())?;
+    super::meta_set(
+        conn,
+        "points_expiry_months",
+        &assets::points_expiry_months().to_string(),
+    )?;
     Ok(())
 }
 

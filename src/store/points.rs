@@ -58,45 +58,124 @@ pub fn earn(conn: &Connection, lot: &NewLot<'_>, now: &str) -> Result<i64> {
         now
     ])?;
     let lot_id = conn.last_insert_rowid();
-    post(
+    append(
         conn,
-        lot.customer_id,
-        lot_id,
-        "earn",
-        lot.points,
-        lot.ref_type,
-        lot.ref_id,
-        lot.staff_id,
+        &Movement {
+            customer_id: lot.customer_id,
+            lot_id,
+            kind: "earn",
+            points: lot.points,
+            ref_type: lot.ref_type,
+            ref_id: lot.ref_id,
+            staff_id: lot.staff_id,
+            reverses_id: None,
+        },
         now,
     )?;
     Ok(lot_id)
 }
 
-/// Appends a points ledger entry and moves the cached total.
-#[allow(clippy::too_many_arguments)]
-fn post(
-    conn: &Connection,
-    customer_id: i64,
-    lot_id: i64,
-    kind: &str,
-    points: i64,
-    ref_type: &str,
-    ref_id: &str,
-    staff_id: Option<&str>,
-    now: &str,
-) -> Result<()> {
+/// A movement of points in or out of one lot.
+#[derive(Debug, Clone)]
+pub struct Movement<'a> {
+    /// Customer.
+    pub customer_id: i64,
+    /// The lot moved.
+    pub lot_id: i64,
+    /// `spend`, `expire`, `reversal`, `adjustment`.
+    pub kind: &'a str,
+    /// Signed points.
+    pub points: i64,
+    /// Business record type.
+    pub ref_type: &'a str,
+    /// Business record id.
+    pub ref_id: &'a str,
+    /// Staff.
+    pub staff_id: Option<&'a str>,
+    /// The entry reversed, for a reversal.
+    pub reverses_id: Option<i64>,
+}
+
+/// Moves points in or out of a lot: the lot's remainder, a ledger entry and the cached total
+/// move together. The lot's CHECK refuses going below zero or above what it earned.
+pub fn move_points(conn: &Connection, m: &Movement<'_>, now: &str) -> Result<i64> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE points_lots SET remaining = remaining + ?2 WHERE id = ?1 AND customer_id = ?3",
+        )?
+        .execute(params![m.lot_id, m.points, m.customer_id])?;
+    if changed != 1 {
+        return Err(crate::domain::Problem::not_found(
+            format!("积分批次 {} 不存在", m.lot_id),
+            format!("points lot {} does not exist for this customer", m.lot_id),
+        )
+        .into());
+    }
+    append(conn, m, now)
+}
+
+/// Appends a ledger entry (without touching the lot) and moves the cached total.
+fn append(conn: &Connection, m: &Movement<'_>, now: &str) -> Result<i64> {
     let before: i64 = conn
         .prepare_cached("SELECT points FROM customers WHERE id = ?1")?
-        .query_row([customer_id], |r| r.get(0))?;
-    let after = before + points;
+        .query_row([m.customer_id], |r| r.get(0))?;
+    let after = before + m.points;
     conn.prepare_cached(
-        "INSERT INTO points_ledger(customer_id, lot_id, kind, points, balance_after, ref_type, ref_id, staff_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO points_ledger(customer_id, lot_id, kind, points, balance_after, ref_type, ref_id, staff_id, created_at, reverses_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![customer_id, lot_id, kind, points, after, ref_type, ref_id, staff_id, now])?;
+    .execute(params![
+        m.customer_id,
+        m.lot_id,
+        m.kind,
+        m.points,
+        after,
+        m.ref_type,
+        m.ref_id,
+        m.staff_id,
+        now,
+        m.reverses_id
+    ])?;
+    let id = conn.last_insert_rowid();
     conn.prepare_cached("UPDATE customers SET points = ?2 WHERE id = ?1")?
-        .execute(params![customer_id, after])?;
-    Ok(())
+        .execute(params![m.customer_id, after])?;
+    Ok(id)
+}
+
+/// Every lot of a customer (also empty and expired ones), by expiry.
+pub fn all_lots(conn: &Connection, customer_id: i64) -> Result<Vec<Lot>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, customer_id, earned_month, points, remaining, expires_on, source FROM points_lots
+         WHERE customer_id = ?1 ORDER BY expires_on, id",
+    )?;
+    let rows = st.query_map([customer_id], |r| {
+        Ok(Lot {
+            id: r.get(0)?,
+            customer_id: r.get(1)?,
+            earned_month: r.get(2)?,
+            points: r.get(3)?,
+            remaining: r.get(4)?,
+            expires_on: r.get(5)?,
+            source: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Customers holding points in lots that expired before `today` (`YYYY-MM-DD`).
+pub fn customers_with_expired(conn: &Connection, today: &str) -> Result<Vec<i64>> {
+    let mut st = conn.prepare(
+        "SELECT DISTINCT customer_id FROM points_lots WHERE remaining > 0 AND expires_on < ?1 ORDER BY customer_id",
+    )?;
+    let rows = st.query_map([today], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Available (unexpired) points of a customer on `today`.
+pub fn available(conn: &Connection, customer_id: i64, today: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE customer_id = ?1 AND expires_on >= ?2")?
+        .query_row(params![customer_id, today], |r| r.get(0))?)
 }
 
 /// A customer's lots with points left, soonest to expire first.
