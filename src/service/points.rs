@@ -395,12 +395,14 @@ pub(crate) fn redeem_in(
     if let Some((kind, amount)) = &allowance {
         store::redemptions::add_allowance(
             conn,
-            customer_id,
-            &month,
-            kind,
-            *amount,
-            "redemption",
-            &id_text,
+            &store::redemptions::AllowanceGrant {
+                customer_id,
+                month: &month,
+                kind,
+                amount: *amount,
+                source_type: "redemption",
+                source_id: &id_text,
+            },
             &now,
         )?;
     }
@@ -757,12 +759,14 @@ fn reverse_in(
     if let Some(kind) = &r.allowance_kind {
         store::redemptions::add_allowance(
             conn,
-            r.customer_id,
-            &r.month,
-            kind,
-            -r.allowance_amount,
-            "redemption_reversal",
-            &id_text,
+            &store::redemptions::AllowanceGrant {
+                customer_id: r.customer_id,
+                month: &r.month,
+                kind,
+                amount: -r.allowance_amount,
+                source_type: "redemption_reversal",
+                source_id: &id_text,
+            },
             &now,
         )?;
     }

@@ -276,22 +276,30 @@ pub fn mark_reversed(
     Ok(n == 1)
 }
 
-/// Adds (or, negative, takes back) an allowance for a month.
-pub fn add_allowance(
-    conn: &Connection,
-    customer_id: i64,
-    month: &str,
-    kind: &str,
-    amount: i64,
-    source_type: &str,
-    source_id: &str,
-    now: &str,
-) -> Result<()> {
+/// An allowance added to (or, negative, taken back from) a customer's month.
+#[derive(Debug, Clone)]
+pub struct AllowanceGrant<'a> {
+    /// Customer.
+    pub customer_id: i64,
+    /// `YYYY-MM`.
+    pub month: &'a str,
+    /// `data_mb`, `minutes` or `sms`.
+    pub kind: &'a str,
+    /// Signed amount.
+    pub amount: i64,
+    /// Business record type.
+    pub source_type: &'a str,
+    /// Business record id.
+    pub source_id: &'a str,
+}
+
+/// Appends an allowance row.
+pub fn add_allowance(conn: &Connection, g: &AllowanceGrant<'_>, now: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO allowances(customer_id, month, kind, amount, source_type, source_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![customer_id, month, kind, amount, source_type, source_id, now])?;
+    .execute(params![g.customer_id, g.month, g.kind, g.amount, g.source_type, g.source_id, now])?;
     Ok(())
 }
 
