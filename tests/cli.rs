@@ -464,3 +464,163 @@ fn no_database_is_not_found() {
         .stderr(predicate::str::contains("touchpoint init"));
     assert!(!dir.path().join("none.sqlite").exists());
 }
+
+#[test]
+fn the_seed_trial_redemption_on_the_command_line() {
+    let db = demo_db();
+    as_clerk(&db.path)
+        .args([
+            "points",
+            "redeem",
+            "13800138000",
+            "CREDIT30",
+            "--staff",
+            "clerk",
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("needs a verified customer"));
+    assert_eq!(audit_count(&db.path, "points.redeem", "refused"), 1);
+    let out = as_clerk(&db.path)
+        .args([
+            "points",
+            "redeem",
+            "13800138000",
+            "CREDIT30",
+            "--staff",
+            "clerk",
+            "--verify",
+            "pw:123456",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(r["id"].is_i64());
+    assert_eq!(
+        (r["points_before"].as_i64(), r["points_after"].as_i64()),
+        (Some(2537), Some(37))
+    );
+    assert_eq!(
+        r["balance_after_fen"].as_i64().unwrap() - r["balance_before_fen"].as_i64().unwrap(),
+        3000
+    );
+    assert_eq!(r["notices"], serde_json::json!(["redemption", "credit"]));
+    as_clerk(&db.path)
+        .args([
+            "points",
+            "redeem",
+            "13800138000",
+            "CREDIT30",
+            "--staff",
+            "clerk",
+            "--verify",
+            "pw:123456",
+        ])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("insufficient points"));
+    let out = as_clerk(&db.path)
+        .args([
+            "points",
+            "balance",
+            "13800138000",
+            "--staff",
+            "clerk",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let b: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(b["points"], 37);
+    assert!(b["lots"][0]["expires_on"].is_string());
+    tp(&db.path).arg("check").assert().success();
+}
+
+#[test]
+fn points_catalog_reverse_and_expire_commands() {
+    let db = demo_db();
+    let out = tp(&db.path)
+        .args(["points", "catalog", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    let c30 = items.iter().find(|i| i["code"] == "CREDIT30").unwrap();
+    assert_eq!(
+        (c30["name"].as_str(), c30["cost_points"].as_i64()),
+        (Some("¥30 phone credit"), Some(2500))
+    );
+    assert!(
+        items
+            .iter()
+            .all(|i| i["category"].is_string() && i["name_zh"].is_string())
+    );
+    let out = as_clerk(&db.path)
+        .args([
+            "points",
+            "redeem",
+            "18800188000",
+            "DATA1G",
+            "--staff",
+            "clerk",
+            "--verify",
+            "pw:888888",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let id = serde_json::from_slice::<serde_json::Value>(&out).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    as_clerk(&db.path)
+        .args([
+            "points", "reverse", &id, "--reason", "mistake", "--staff", "clerk",
+        ])
+        .assert()
+        .code(4);
+    as_clerk(&db.path)
+        .args([
+            "points", "reverse", &id, "--reason", "mistake", "--staff", "super", "--json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"points_returned\": 600"));
+    as_clerk(&db.path)
+        .args([
+            "points",
+            "expire",
+            "--as-of",
+            "2027-01-01",
+            "--staff",
+            "super",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"as_of\": \"2027-01-01\""));
+    as_clerk(&db.path)
+        .args([
+            "points",
+            "expire",
+            "--as-of",
+            "1st of May",
+            "--staff",
+            "super",
+        ])
+        .assert()
+        .code(2);
+    tp(&db.path).arg("check").assert().success();
+}

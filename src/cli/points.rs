@@ -78,6 +78,22 @@ pub enum PointsCmd {
     },
 }
 
+/// A catalogue line for `--json`: SPEC's `code`, `name`, `category`, `cost_points`, plus the rest.
+#[derive(serde::Serialize)]
+struct CatalogEntry<'a> {
+    code: &'a str,
+    name: &'a str,
+    category: &'a str,
+    cost_points: i64,
+    gets: String,
+    name_zh: &'a str,
+    name_en: &'a str,
+    stock: Option<i64>,
+    monthly_limit: Option<i64>,
+    fulfilment: &'a str,
+    credit_fen: i64,
+}
+
 /// Runs a points command.
 pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
     let mut svc = Service::open(&env.db, env.clock.clone())?;
@@ -86,7 +102,23 @@ pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
         PointsCmd::Catalog { json } => {
             let items = svc.points_catalog()?;
             if json {
-                return output::json(&items);
+                let entries: Vec<CatalogEntry<'_>> = items
+                    .iter()
+                    .map(|i| CatalogEntry {
+                        code: &i.code,
+                        name: i.name(lang),
+                        category: &i.category,
+                        cost_points: i.cost_points,
+                        gets: i.gets(lang),
+                        name_zh: &i.name_zh,
+                        name_en: &i.name_en,
+                        stock: i.stock,
+                        monthly_limit: i.monthly_limit,
+                        fulfilment: &i.fulfilment,
+                        credit_fen: i.credit_fen,
+                    })
+                    .collect();
+                return output::json(&entries);
             }
             let rows = items
                 .iter()
