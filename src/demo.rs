@@ -69,7 +69,11 @@ pub struct DemoCtx<'a> {
 pub type Step = fn(&mut DemoCtx<'_>) -> Result<()>;
 
 /// The steps, in order. Later features append theirs.
-pub const STEPS: &[(&str, Step)] = &[("staff", staff_step), ("customers", customers_step)];
+pub const STEPS: &[(&str, Step)] = &[
+    ("staff", staff_step),
+    ("customers", customers_step),
+    ("redemptions", redemptions_step),
+];
 
 /// What was built.
 #[derive(Debug, Clone)]
@@ -219,8 +223,10 @@ const FEATURED: &[Featured] = &[
             (95, EntryKind::TopUp, 10_000, "现金充值 cash"),
             (34, EntryKind::TopUp, 5_000, "微信支付 WeChat Pay"),
         ],
-        // 412 + 625 + 700 + 800 = 2537; the first lot expires at the end of this month.
+        // 412 + 625 + 700 + 800 = 2537 left; the first lot expires at the end of this month.
+        // The 2023-06 lot (400) was spent on a coffee voucher in August 2025 (redemptions_step).
         lots: &[
+            (2023, 6, 400),
             (2023, 12, 412),
             (2024, 6, 625),
             (2025, 1, 700),
@@ -565,6 +571,48 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             joined_on: joined,
             featured: false,
         });
+    }
+    Ok(())
+}
+
+/// Past redemptions: the seed-trial customer's coffee voucher, and vouchers, data and minutes for
+/// about a tenth of the other customers during the last month. Only items without a balance
+/// credit, so no ledger entry is back-dated among newer ones.
+fn redemptions_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    use crate::service::points::redeem_in;
+    let trial = ctx
+        .customers
+        .iter()
+        .find(|c| c.phone == TRIAL_PHONE)
+        .map(|c| c.id);
+    if let Some(id) = trial {
+        let at = clock::start_of_day(NaiveDate::from_ymd_opt(2025, 8, 15).expect("valid date"))
+            + Duration::hours(15);
+        redeem_in(ctx.tx, id, "LUCKIN", "clerk", at, &mut ctx.rng)?;
+    }
+    let items: Vec<_> = store::redemptions::items(ctx.tx)?
+        .into_iter()
+        .filter(|i| i.credit_fen == 0 && i.stock.is_none_or(|s| s >= 10))
+        .collect();
+    let candidates: Vec<i64> = ctx
+        .customers
+        .iter()
+        .filter(|c| !c.featured && c.status == CustomerStatus::Active)
+        .map(|c| c.id)
+        .collect();
+    for id in candidates {
+        if !ctx.rng.gen_bool(0.1) {
+            continue;
+        }
+        let item = &items[ctx.rng.gen_range(0..items.len())];
+        let at = ctx.now
+            - Duration::days(ctx.rng.gen_range(1..30))
+            - Duration::minutes(ctx.rng.gen_range(0..600));
+        let today = clock::local_date(at).to_string();
+        if store::points::available(ctx.tx, id, &today)? < item.cost_points {
+            continue;
+        }
+        redeem_in(ctx.tx, id, &item.code, "clerk", at, &mut ctx.rng)?;
     }
     Ok(())
 }

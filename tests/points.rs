@@ -27,10 +27,12 @@ fn verified(svc: &mut Service, s: &Session, phone: &str) -> (i64, i64) {
     (c.id, visit)
 }
 
+/// Lots still relevant: the demo's spent 2023-06 lot is left out.
 fn lots(svc: &Service, id: i64) -> Vec<(String, i64)> {
     store::points::all_lots(svc.conn(), id)
         .unwrap()
         .into_iter()
+        .filter(|l| l.earned_month != "2023-06")
         .map(|l| (l.earned_month, l.remaining))
         .collect()
 }
@@ -303,8 +305,9 @@ fn reversal_takes_back_an_allowance_and_returns_stock() {
             .find(|i| i.code == "JD20")
             .unwrap()
             .stock
+            .unwrap()
     };
-    assert_eq!(stock(&svc), Some(99));
+    let left = stock(&svc);
     let sup = login(&mut svc, "super");
     svc.reverse_redemption(&sup, r.id, "not needed").unwrap();
     svc.reverse_redemption(&sup, j.id, "not needed").unwrap();
@@ -312,7 +315,7 @@ fn reversal_takes_back_an_allowance_and_returns_stock() {
         store::redemptions::allowance_total(svc.conn(), id, "2026-12", "data_mb").unwrap(),
         0
     );
-    assert_eq!(stock(&svc), Some(100));
+    assert_eq!(stock(&svc), left + 1);
     assert_eq!(svc.customer_by_id(&sup, id, None).unwrap().points, 3600);
     assert_check(&svc);
 }

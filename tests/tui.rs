@@ -237,3 +237,127 @@ fn another_terminals_change_shows_on_the_next_tick() {
     a.tick();
     assert!(render(&a, 80, 24).contains("changed-elsewhere"));
 }
+
+fn verified_on_points(lang: Lang) -> (DemoDb, App) {
+    let (db, mut a) = logged_in(lang);
+    serve_trial_customer(&mut a);
+    verify_with_password(&mut a);
+    press(&mut a, KeyCode::Char('2'));
+    (db, a)
+}
+
+#[test]
+fn points_tab_and_the_seed_trial_redemption() {
+    for lang in [Lang::Zh, Lang::En] {
+        let (_db, mut a) = verified_on_points(lang);
+        let screen = render(&a, 80, 24);
+        assert!(screen.contains("2537"), "{screen}");
+        insta::assert_snapshot!(format!("points_{}", lang.code()), screen);
+        // Filter to the seed trial's item.
+        press(&mut a, KeyCode::Char('f'));
+        type_text(&mut a, "CREDIT30");
+        press(&mut a, KeyCode::Enter);
+        press(&mut a, KeyCode::Enter);
+        let confirm = render(&a, 80, 24);
+        assert!(confirm.contains("2537 → 37"), "{confirm}");
+        assert!(confirm.contains("¥191.50 → ¥221.50"), "{confirm}");
+        insta::assert_snapshot!(format!("points_confirm_{}", lang.code()), confirm);
+        press(&mut a, KeyCode::Enter);
+        let done = render(&a, 80, 24);
+        assert!(
+            done.contains("2537 → 37") && done.contains("+¥30.00"),
+            "{done}"
+        );
+        insta::assert_snapshot!(format!("points_redeemed_{}", lang.code()), done);
+        press(&mut a, KeyCode::Esc);
+        assert_eq!(a.customer().unwrap().view.points, 37);
+        let notices = touchpoint::store::notices::recent(
+            a.service().conn(),
+            a.customer().unwrap().view.id,
+            2,
+        )
+        .unwrap();
+        assert_eq!(
+            (notices[1].template.as_str(), notices[0].template.as_str()),
+            ("redemption", "credit")
+        );
+        press(&mut a, KeyCode::Char('h'));
+        insta::assert_snapshot!(
+            format!("points_history_{}", lang.code()),
+            render(&a, 80, 24)
+        );
+    }
+}
+
+#[test]
+fn redeeming_unverified_asks_for_verification_first() {
+    let (_db, mut a) = logged_in(Lang::En);
+    serve_trial_customer(&mut a);
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Enter);
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("Verify the customer"), "{screen}");
+    type_text(&mut a, "123456");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    assert!(render(&a, 80, 24).contains("Confirm redemption"));
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(
+        a.customer().unwrap().view.points,
+        2537,
+        "declining changes nothing"
+    );
+}
+
+#[test]
+fn categories_filter_the_catalogue_and_affordable_items_come_first() {
+    let (_db, mut a) = verified_on_points(Lang::En);
+    press(&mut a, KeyCode::Right);
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("¥5 phone credit") && !screen.contains("1 GB data"),
+        "{screen}"
+    );
+    // ¥50 credit (4100) is not affordable with 2537 and sorts after the affordable ones.
+    let pos = |s: &str| screen.find(s).unwrap();
+    assert!(pos("¥30 phone credit") < pos("¥50 phone credit"));
+}
+
+#[test]
+fn a_supervisor_reverses_a_redemption_with_a_reason() {
+    let (db, mut a) = logged_in(Lang::En);
+    // The clerk redeems, then the supervisor at the same counter reverses.
+    serve_trial_customer(&mut a);
+    verify_with_password(&mut a);
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Char('f'));
+    type_text(&mut a, "CREDIT10");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('h'));
+    press(&mut a, KeyCode::Char('r'));
+    assert!(
+        render(&a, 80, 24).contains("supervisor"),
+        "a clerk is told who may reverse"
+    );
+    let clock = touchpoint::domain::clock::ManualClock::at(touchpoint::domain::clock::demo_epoch());
+    let svc = touchpoint::service::Service::open(&db.path, clock).unwrap();
+    let mut sup = App::new(svc, Lang::En);
+    sup.login("super", "demo").unwrap();
+    serve_trial_customer(&mut sup);
+    verify_with_password(&mut sup);
+    press(&mut sup, KeyCode::Char('2'));
+    press(&mut sup, KeyCode::Char('h'));
+    press(&mut sup, KeyCode::Char('r'));
+    press(&mut sup, KeyCode::Enter);
+    assert!(render(&sup, 80, 24).contains("Type a reason"));
+    type_text(&mut sup, "customer changed mind");
+    insta::assert_snapshot!("points_reverse_en", render(&sup, 80, 24));
+    press(&mut sup, KeyCode::Enter);
+    assert!(render(&sup, 80, 24).contains("Reversed"));
+    press(&mut sup, KeyCode::Esc);
+    assert_eq!(sup.customer().unwrap().view.points, 2537);
+    drop(db);
+}

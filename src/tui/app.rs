@@ -1,5 +1,7 @@
 //! The application state and what each key does. Drawing lives in `draw.rs`.
 
+use crate::domain::Fen;
+use crate::domain::staff::Permission;
 use crate::domain::{Lang, SharedClock};
 use crate::error::Result;
 use crate::service::customers::{Activity, CustomerView};
@@ -15,6 +17,7 @@ use crate::tui::popups::message::MessagePopup;
 use crate::tui::popups::search::{SearchMsg, SearchPopup};
 use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
 use crate::tui::tabs::Tab;
+use crate::tui::tabs::points::{PointsMsg, PointsTab};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -85,6 +88,7 @@ pub struct App {
     pub(crate) status: Option<Status>,
     pub(crate) latest_notice: Option<Notice>,
     pub(crate) counter: String,
+    pub(crate) points: PointsTab,
     data_version: i64,
     last_touch: DateTime<Utc>,
     /// Set when the user has asked to leave.
@@ -108,6 +112,7 @@ impl App {
             status: None,
             latest_notice: None,
             counter: std::env::var("TOUCHPOINT_COUNTER").unwrap_or_else(|_| "01".to_string()),
+            points: PointsTab::default(),
             data_version,
             last_touch: now,
             quit: false,
@@ -141,7 +146,20 @@ impl App {
         self.screen = Screen::Main;
         self.latest_notice = self.svc.latest_notice().unwrap_or(None);
         self.status = None;
+        self.reload_points();
         Ok(())
+    }
+
+    /// The tab shown.
+    pub fn current_tab(&self) -> Tab {
+        Tab::ALL.get(self.tab).copied().unwrap_or(Tab::Customer)
+    }
+
+    /// Switches to a tab by kind (tests and the walkthrough).
+    pub fn show_tab(&mut self, tab: Tab) {
+        if let Some(i) = Tab::ALL.iter().position(|t| *t == tab) {
+            self.tab = i;
+        }
     }
 
     fn set_status(&mut self, text: impl Into<String>, error: bool) {
@@ -175,17 +193,18 @@ impl App {
         self.popups.iter().any(|p| match p {
             Popup::Verify(v) => v.is_dirty(),
             Popup::Search(s) => !s.field.value().is_empty(),
+            Popup::Confirm(c) => c.is_dirty(),
             _ => false,
         })
     }
 
     fn ask_quit(&mut self) {
         if self.has_unsaved_input() {
-            self.popups.push(Popup::Confirm(ConfirmPopup {
-                title: t(self.lang, "quit.title").to_string(),
-                body: vec![t(self.lang, "quit.body").to_string()],
-                action: ConfirmAction::Quit,
-            }));
+            self.popups.push(Popup::Confirm(ConfirmPopup::new(
+                t(self.lang, "quit.title"),
+                vec![t(self.lang, "quit.body").to_string()],
+                ConfirmAction::Quit,
+            )));
         } else {
             self.quit = true;
         }
@@ -226,6 +245,11 @@ impl App {
         }
         self.status = None;
         self.keep_visit_fresh();
+        if self.current_tab() == Tab::Points && self.points.is_typing() {
+            let msg = self.points.key(k, &self.keymap);
+            self.points_msg(msg);
+            return;
+        }
         match self.keymap.action("global", &k) {
             Some(Action::Quit) => self.ask_quit(),
             Some(Action::Help) => self.popups.push(Popup::Help(HelpPopup::default())),
@@ -240,7 +264,180 @@ impl App {
             }
             Some(Action::Verify) => self.open_verify(),
             Some(Action::EndVisit) => self.end_visit(),
-            _ => {}
+            Some(Action::Back) => self.tab_back(),
+            _ => self.tab_key(k),
+        }
+    }
+
+    fn tab_back(&mut self) {
+        if self.current_tab() == Tab::Points {
+            if self.points.showing_history {
+                self.points.showing_history = false;
+            } else {
+                self.points.filter.clear();
+            }
+        }
+    }
+
+    fn tab_key(&mut self, k: KeyEvent) {
+        if self.current_tab() == Tab::Points {
+            let msg = self.points.key(k, &self.keymap);
+            self.points_msg(msg);
+        }
+    }
+
+    fn points_msg(&mut self, msg: PointsMsg) {
+        let lang = self.lang;
+        match msg {
+            PointsMsg::Nothing => {}
+            PointsMsg::Redeem(code) => {
+                let Some(c) = &self.customer else {
+                    self.set_status(t(lang, "status.no_customer"), true);
+                    return;
+                };
+                if !c.visit.verified {
+                    self.set_status(t(lang, "status.verify_first"), true);
+                    self.popups.push(Popup::Verify(VerifyPopup::default()));
+                    return;
+                }
+                let Some(item) = self.points.catalog.iter().find(|i| i.code == code) else {
+                    return;
+                };
+                let before = self.points.available();
+                let mut body = vec![
+                    format!("{}  {}", item.name(lang), item.code),
+                    format!("{}  {}", t(lang, "points.cost"), item.cost_points),
+                    format!(
+                        "{}  {before} → {}",
+                        c.view.points_currency(lang),
+                        before - item.cost_points
+                    ),
+                    format!("{}  {}", t(lang, "points.gets"), item.gets(lang)),
+                ];
+                if item.credit_fen > 0 {
+                    body.push(format!(
+                        "{}  {} → {}",
+                        t(lang, "field.balance"),
+                        Fen(c.view.balance_fen),
+                        Fen(c.view.balance_fen + item.credit_fen)
+                    ));
+                }
+                body.push(format!(
+                    "{}  {} {}",
+                    t(lang, "field.phone"),
+                    c.view.phone_display(),
+                    c.view.name
+                ));
+                let action = ConfirmAction::Redeem {
+                    customer_id: c.view.id,
+                    code,
+                };
+                self.popups.push(Popup::Confirm(ConfirmPopup::new(
+                    t(lang, "confirm.redeem_title"),
+                    body,
+                    action,
+                )));
+            }
+            PointsMsg::Reverse(id) => {
+                let may = self
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.role.allows(Permission::Supervise));
+                if !may {
+                    self.set_status(t(lang, "status.supervisor_only"), true);
+                    return;
+                }
+                let Some(r) = self
+                    .points
+                    .history
+                    .as_ref()
+                    .and_then(|h| h.iter().find(|r| r.id == id))
+                else {
+                    return;
+                };
+                let body = vec![
+                    format!("#{}  {}", r.id, lang.pick(&r.name_zh, &r.name_en)),
+                    format!("{}  {}", t(lang, "points.cost"), r.cost_points),
+                    format!("{}  {}", t(lang, "points.gets"), r.got(lang)),
+                ];
+                let action = ConfirmAction::ReverseRedemption { id };
+                self.popups.push(Popup::Confirm(
+                    ConfirmPopup::new(t(lang, "confirm.reverse_title"), body, action).with_reason(),
+                ));
+            }
+        }
+    }
+
+    fn confirmed(&mut self, action: ConfirmAction, reason: String) {
+        let lang = self.lang;
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match action {
+            ConfirmAction::Quit => self.quit = true,
+            ConfirmAction::Redeem { customer_id, code } => {
+                let visit = self.customer.as_ref().map(|c| c.visit_id);
+                match self.svc.redeem(&s, visit, customer_id, &code) {
+                    Ok(r) => {
+                        let name = lang.pick(&r.item_name_zh, &r.item_name_en).to_string();
+                        let mut text = format!(
+                            "{name}\n{} {} → {}",
+                            t(lang, "points.col.cost"),
+                            r.points_before,
+                            r.points_after
+                        );
+                        if r.credit_fen > 0 {
+                            text.push_str(&format!(
+                                "\n{} {} → {} (+{})",
+                                t(lang, "field.balance"),
+                                Fen(r.balance_before_fen),
+                                Fen(r.balance_after_fen),
+                                Fen(r.credit_fen)
+                            ));
+                        }
+                        if let Some(c) = &r.coupon_code {
+                            text.push_str(&format!("\n{c}"));
+                        }
+                        self.reload_customer();
+                        self.popups.push(Popup::Message(MessagePopup {
+                            title: t(lang, "redeem.ok_title").to_string(),
+                            text,
+                            error: false,
+                        }));
+                    }
+                    Err(e) => {
+                        self.reload_customer();
+                        self.popups.push(Popup::Message(MessagePopup {
+                            title: t(lang, "redeem.fail_title").to_string(),
+                            text: e.message(lang),
+                            error: true,
+                        }));
+                    }
+                }
+            }
+            ConfirmAction::ReverseRedemption { id } => {
+                match self.svc.reverse_redemption(&s, id, &reason) {
+                    Ok(r) => {
+                        self.reload_customer();
+                        self.popups.push(Popup::Message(MessagePopup {
+                            title: t(lang, "reverse.ok_title").to_string(),
+                            text: format!(
+                                "#{} +{} ({} ✘) {}",
+                                r.id,
+                                r.points_returned,
+                                r.points_expired,
+                                Fen(-r.credit_reversed_fen)
+                            ),
+                            error: false,
+                        }));
+                    }
+                    Err(e) => self.popups.push(Popup::Message(MessagePopup {
+                        title: t(lang, "confirm.reverse_title").to_string(),
+                        text: e.message(lang),
+                        error: true,
+                    })),
+                }
+            }
         }
     }
 
@@ -291,13 +488,12 @@ impl App {
                     self.popups.pop();
                 }
             },
-            Popup::Confirm(c) => match c.key(k) {
+            Popup::Confirm(c) => match c.key(k, self.lang) {
                 ConfirmMsg::Yes => {
                     let action = c.action.clone();
+                    let reason = c.reason_text();
                     self.popups.pop();
-                    match action {
-                        ConfirmAction::Quit => self.quit = true,
-                    }
+                    self.confirmed(action, reason);
                 }
                 ConfirmMsg::No => {
                     self.popups.pop();
@@ -333,8 +529,8 @@ impl App {
         match opened {
             Ok(ctx) => {
                 self.customer = Some(ctx);
-                self.tab = 0;
                 self.last_touch = self.svc.now();
+                self.reload_points();
             }
             Err(e) => self.report(&e),
         }
@@ -409,6 +605,33 @@ impl App {
             }
             None => self.set_status(t(self.lang, "status.no_customer"), true),
         }
+        self.reload_points();
+    }
+
+    /// Reloads the catalogue and, for the customer taken up, their points and (once verified) history.
+    pub fn reload_points(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match self.svc.points_catalog() {
+            Ok(c) => self.points.catalog = c,
+            Err(e) => self.report(&e),
+        }
+        let Some(c) = &self.customer else {
+            self.points.balance = None;
+            self.points.history = None;
+            return;
+        };
+        let (id, visit, verified) = (c.view.id, c.visit_id, c.visit.verified);
+        match self.svc.points_balance(&s, id) {
+            Ok(b) => self.points.balance = Some(b),
+            Err(e) => self.report(&e),
+        }
+        self.points.history = if verified {
+            self.svc.redemption_history(&s, Some(visit), id, 100).ok()
+        } else {
+            None
+        };
     }
 
     /// Reloads the customer shown, the visit and, once verified, the recent activity.
@@ -440,6 +663,7 @@ impl App {
             Err(e) => self.report(&e),
         }
         self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        self.reload_points();
     }
 
     /// A key press while a verified customer is open keeps the visit fresh (at most every 30 s).

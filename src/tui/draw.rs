@@ -55,6 +55,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
             draw_tabs(app, f, rows[2]);
             match Tab::ALL.get(app.tab) {
                 Some(Tab::Customer) | None => tabs::customer::draw(app, f, rows[3]),
+                Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }
@@ -71,7 +72,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
                 v.draw(f, rows[3], app.lang, &who)
             }
             Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, Tab::ALL.len()),
-            Popup::Confirm(c) => c.draw(f, area, t(app.lang, "confirm.yes_no")),
+            Popup::Confirm(c) => c.draw(f, area, app.lang),
             Popup::Message(m) => m.draw(f, area, t(app.lang, "message.any_key")),
         }
     }
@@ -97,7 +98,7 @@ fn draw_too_small(app: &App, f: &mut Frame<'_>, area: Rect) {
 fn draw_title(app: &App, f: &mut Frame<'_>, area: Rect) {
     let lang = app.lang;
     let now = clock::local(app.clock().now())
-        .format("%Y-%m-%d %H:%M:%S")
+        .format("%Y-%m-%d %H:%M")
         .to_string();
     let staff = match &app.session {
         Some(s) => format!("{} {}", s.name, s.role.label(lang)),

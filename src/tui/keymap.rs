@@ -36,6 +36,16 @@ pub enum Action {
     PageDown,
     /// Choose.
     Select,
+    /// Next catalogue category.
+    NextCategory,
+    /// Previous catalogue category.
+    PrevCategory,
+    /// Type a filter.
+    Filter,
+    /// Switch between the catalogue and the redemption history.
+    History,
+    /// Reverse the selected redemption (supervisor).
+    Reverse,
 }
 
 impl Action {
@@ -55,6 +65,11 @@ impl Action {
             "page_up" => Action::PageUp,
             "page_down" => Action::PageDown,
             "select" => Action::Select,
+            "next_category" => Action::NextCategory,
+            "prev_category" => Action::PrevCategory,
+            "filter" => Action::Filter,
+            "history" => Action::History,
+            "reverse" => Action::Reverse,
             n => {
                 let d = n.strip_prefix("tab_")?.parse::<u8>().ok()?;
                 Action::Tab(d)
@@ -148,7 +163,7 @@ impl Keymap {
     /// Parses a keymap file.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let order = ["global", "list"];
+        let order = ["global", "list", "points"];
         let mut sections = Vec::new();
         for name in order {
             let Some(toml::Value::Table(t)) = raw.get(name) else {

@@ -4,7 +4,7 @@ use crate::tui::theme;
 use crate::tui::widgets::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 /// A message.
 #[derive(Debug, Clone)]
@@ -28,9 +28,11 @@ impl MessagePopup {
             theme::ok()
         };
         let text = format!("{}\n\n{hint}", self.text);
-        f.render_widget(
-            Paragraph::new(text).style(style).wrap(Wrap { trim: false }),
-            inner,
-        );
+        let lines: Vec<ratatui::text::Line<'_>> =
+            crate::tui::widgets::wrap(&text, inner.width as usize)
+                .into_iter()
+                .map(ratatui::text::Line::from)
+                .collect();
+        f.render_widget(Paragraph::new(lines).style(style), inner);
     }
 }

@@ -1,6 +1,7 @@
 //! One file per tab. Only tabs that are built are listed, so none is shown empty.
 
 pub mod customer;
+pub mod points;
 
 use crate::domain::Lang;
 use crate::tui::i18n::t;
@@ -10,16 +11,19 @@ use crate::tui::i18n::t;
 pub enum Tab {
     /// 客户: the customer's profile, verification and recent activity.
     Customer,
+    /// 积分商城: balance, catalogue, redemption and history.
+    Points,
 }
 
 impl Tab {
     /// The tabs that exist, in order; number keys pick them.
-    pub const ALL: &'static [Tab] = &[Tab::Customer];
+    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::Points];
 
     /// The tab's title.
     pub fn title(self, lang: Lang) -> &'static str {
         match self {
             Tab::Customer => t(lang, "tab.customer"),
+            Tab::Points => t(lang, "tab.points"),
         }
     }
 }

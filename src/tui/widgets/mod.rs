@@ -50,6 +50,43 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// Breaks text into lines of at most `width` columns: at spaces where it can, anywhere in CJK text.
+/// Paragraph's own wrapping cannot break a run of CJK characters, which then spills over borders.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut w = 0;
+        for c in para.chars().map(|c| if c.is_control() { '?' } else { c }) {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w + cw > width {
+                // Prefer breaking at the last space of an ASCII run.
+                match line.rfind(' ').filter(|i| *i > 0 && line[*i..].is_ascii()) {
+                    Some(i) => {
+                        let rest = line[i + 1..].to_string();
+                        line.truncate(i);
+                        lines.push(std::mem::take(&mut line));
+                        w = rest.width();
+                        line = rest;
+                    }
+                    None => {
+                        lines.push(std::mem::take(&mut line));
+                        w = 0;
+                    }
+                }
+            }
+            if line.is_empty() && c == ' ' {
+                continue;
+            }
+            line.push(c);
+            w += cw;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +98,18 @@ mod tests {
         assert_eq!(fit("全球通畅享88元套餐", 8), "全球通…");
         assert_eq!(fit("ok", 8), "ok");
         assert_eq!(fit("a\nb", 8), "a?b");
+    }
+
+    #[test]
+    fn wraps_cjk_and_words_within_the_width() {
+        for line in wrap(
+            "本月增加 1GB 国内流量，立即生效，可在柜台或咪咕视频 App 取消",
+            12,
+        ) {
+            assert!(line.width() <= 12, "{line}");
+        }
+        assert_eq!(wrap("one two three", 8), vec!["one two", "three"]);
+        assert_eq!(wrap("a\nb", 8), vec!["a", "b"]);
+        assert_eq!(wrap("", 8), vec![""]);
     }
 }
