@@ -18,6 +18,8 @@ pub const LOCALE_ZH: &str = include_str!("../assets/locales/zh.toml");
 pub const LOCALE_EN: &str = include_str!("../assets/locales/en.toml");
 /// `assets/points.toml`: the points-mall catalogue and lot lifetime.
 pub const POINTS: &str = include_str!("../assets/points.toml");
+/// `assets/rates.toml`: roaming, MMS, discounts and reminder defaults.
+pub const RATES: &str = include_str!("../assets/rates.toml");
 /// `assets/names.toml`: surnames and given-name characters for demo customers.
 pub const NAMES: &str = include_str!("../assets/names.toml");
 

@@ -1,5 +1,6 @@
 //! The command line: clap definitions, and one file per command group. Parse, call a service, print.
 
+pub mod bill;
 pub mod customer;
 pub mod output;
 pub mod points;
@@ -54,6 +55,12 @@ pub enum Command {
     /// Points mall: catalog, balance, redeem, history, reverse, expire.
     #[command(subcommand)]
     Points(points::PointsCmd),
+    /// Bills: run a month, show with explanations, plan advice.
+    #[command(subcommand)]
+    Bill(bill::BillCmd),
+    /// Usage records: import from CSV.
+    #[command(subcommand)]
+    Usage(bill::UsageCmd),
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -202,6 +209,8 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Customer(c)) => customer::run(&env, c),
                     Some(Command::Staff(c)) => staff::run(&env, c),
                     Some(Command::Points(c)) => points::run(&env, c),
+                    Some(Command::Bill(c)) => bill::run(&env, c),
+                    Some(Command::Usage(c)) => bill::run_usage(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }

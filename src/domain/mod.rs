@@ -1,6 +1,8 @@
 //! Pure types and rules of the counter's business. No SQL, no terminal, no I/O.
 
+pub mod advice;
 pub mod audit;
+pub mod bill;
 pub mod brand;
 pub mod clock;
 pub mod customer;
@@ -19,3 +21,4 @@ pub use lang::Lang;
 pub use money::Fen;
 pub use phone::Msisdn;
 pub mod points;
+pub mod rating;

@@ -2,6 +2,7 @@
 //! IMMEDIATE transaction, applies the domain rules, writes, audits, queues notices and commits.
 
 pub mod auth;
+pub mod bills;
 pub mod check;
 pub mod customers;
 pub mod passwords;

@@ -2,6 +2,7 @@
 //! SQL lives here and only here.
 
 pub mod audit;
+pub mod bills;
 pub mod catalog;
 pub mod customers;
 pub mod ledger;
@@ -9,6 +10,7 @@ pub mod notices;
 pub mod points;
 pub mod redemptions;
 pub mod staff;
+pub mod usage;
 pub mod visits;
 
 use crate::domain::Problem;
@@ -24,6 +26,7 @@ pub const APPLICATION_ID: i32 = 0x5450_4E54;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2_points.sql"),
+    include_str!("schema_v5_bills.sql"),
 ];
 
 /// The schema version this build writes.

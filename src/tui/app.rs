@@ -17,6 +17,7 @@ use crate::tui::popups::message::MessagePopup;
 use crate::tui::popups::search::{SearchMsg, SearchPopup};
 use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
 use crate::tui::tabs::Tab;
+use crate::tui::tabs::bills::{BillsMsg, BillsTab};
 use crate::tui::tabs::points::{PointsMsg, PointsTab};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -89,6 +90,7 @@ pub struct App {
     pub(crate) latest_notice: Option<Notice>,
     pub(crate) counter: String,
     pub(crate) points: PointsTab,
+    pub(crate) bills: BillsTab,
     data_version: i64,
     last_touch: DateTime<Utc>,
     /// Set when the user has asked to leave.
@@ -113,6 +115,7 @@ impl App {
             latest_notice: None,
             counter: std::env::var("TOUCHPOINT_COUNTER").unwrap_or_else(|_| "01".to_string()),
             points: PointsTab::default(),
+            bills: BillsTab::default(),
             data_version,
             last_touch: now,
             quit: false,
@@ -270,6 +273,9 @@ impl App {
     }
 
     fn tab_back(&mut self) {
+        if self.current_tab() == Tab::Bills {
+            self.bills.back();
+        }
         if self.current_tab() == Tab::Points {
             if self.points.showing_history {
                 self.points.showing_history = false;
@@ -280,10 +286,129 @@ impl App {
     }
 
     fn tab_key(&mut self, k: KeyEvent) {
-        if self.current_tab() == Tab::Points {
-            let msg = self.points.key(k, &self.keymap);
-            self.points_msg(msg);
+        match self.current_tab() {
+            Tab::Points => {
+                let msg = self.points.key(k, &self.keymap);
+                self.points_msg(msg);
+            }
+            Tab::Bills => {
+                let msg = self.bills.key(k, &self.keymap);
+                self.bills_msg(msg);
+            }
+            Tab::Customer => {}
         }
+    }
+
+    fn bills_msg(&mut self, msg: BillsMsg) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let Some((id, visit, verified)) = self
+            .customer
+            .as_ref()
+            .map(|c| (c.view.id, c.visit_id, c.visit.verified))
+        else {
+            return;
+        };
+        if !verified {
+            return;
+        }
+        let result: crate::error::Result<()> = (|| {
+            match msg {
+                BillsMsg::Nothing => {}
+                BillsMsg::Load => self.reload_bills_view()?,
+                BillsMsg::OpenMonth(m) => {
+                    self.bills.opened =
+                        Some(self.svc.bill_of(&s, Some(visit), id, &m, self.lang)?)
+                }
+                BillsMsg::Page => self.load_detail_page()?,
+                BillsMsg::SaveReminders(r) => {
+                    self.bills.reminders = Some(self.svc.set_reminders(&s, Some(visit), id, r)?);
+                    self.set_status(t(self.lang, "status.reminders_saved"), false);
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            self.report(&e);
+        }
+    }
+
+    /// Loads the detail page holding the selected row.
+    fn load_detail_page(&mut self) -> crate::error::Result<()> {
+        let Some(s) = self.session.clone() else {
+            return Ok(());
+        };
+        let Some((id, visit)) = self.customer.as_ref().map(|c| (c.view.id, c.visit_id)) else {
+            return Ok(());
+        };
+        let d = &mut self.bills.details;
+        let page = crate::tui::tabs::bills::PAGE;
+        let offset = (d.selected - page / 2).max(0);
+        let (count, rows) = self
+            .svc
+            .usage_page(&s, Some(visit), id, &d.filter, offset, page)?;
+        d.count = count;
+        d.offset = offset;
+        d.rows = rows;
+        d.selected = d.selected.min((count - 1).max(0));
+        Ok(())
+    }
+
+    /// Loads what the Bills tab's current view shows (only that: views load when opened).
+    pub fn reload_bills_view(&mut self) -> crate::error::Result<()> {
+        use crate::tui::tabs::bills::View;
+        let Some(s) = self.session.clone() else {
+            return Ok(());
+        };
+        let Some((id, visit, verified)) = self
+            .customer
+            .as_ref()
+            .map(|c| (c.view.id, c.visit_id, c.visit.verified))
+        else {
+            self.bills = BillsTab::default();
+            return Ok(());
+        };
+        if !verified {
+            return Ok(());
+        }
+        let month_now = crate::service::bills::Month::of(self.svc.now());
+        match self.bills.view {
+            View::Monthly => {
+                let mut bills = self.svc.bills_of(&s, Some(visit), id, 12)?;
+                bills.reverse();
+                let keep = self
+                    .bills
+                    .bills
+                    .get(self.bills.selected)
+                    .map(|b| b.month.clone());
+                self.bills.selected = keep
+                    .and_then(|m| bills.iter().position(|b| b.month == m))
+                    .unwrap_or(bills.len().saturating_sub(1));
+                self.bills.bills = bills;
+            }
+            View::Current => {
+                self.bills.so_far = Some(self.svc.month_so_far(&s, Some(visit), id)?)
+            }
+            View::Ledger => {
+                self.bills.ledger = self.svc.customer_activity(&s, Some(visit), id, 200)?.ledger
+            }
+            View::Details => {
+                if self.bills.details.filter.month == 0 {
+                    self.bills.details.filter.month = month_now.prev().int();
+                }
+                self.load_detail_page()?;
+            }
+            View::Data => {
+                let m = *self.bills.data_month.get_or_insert(month_now);
+                self.bills.daily = self.svc.daily_data(&s, Some(visit), id, m)?;
+            }
+            View::Reminders => {
+                self.bills.reminders = Some(self.svc.reminders(&s, Some(visit), id)?)
+            }
+            View::Advice => self.bills.advice = Some(self.svc.advice(&s, Some(visit), id)?),
+        }
+        Ok(())
     }
 
     fn points_msg(&mut self, msg: PointsMsg) {
@@ -530,6 +655,7 @@ impl App {
             Ok(ctx) => {
                 self.customer = Some(ctx);
                 self.last_touch = self.svc.now();
+                self.bills = BillsTab::default();
                 self.reload_points();
             }
             Err(e) => self.report(&e),
@@ -664,6 +790,11 @@ impl App {
         }
         self.latest_notice = self.svc.latest_notice().unwrap_or(None);
         self.reload_points();
+        if self.current_tab() == Tab::Bills
+            && let Err(e) = self.reload_bills_view()
+        {
+            self.report(&e);
+        }
     }
 
     /// A key press while a verified customer is open keeps the visit fresh (at most every 30 s).

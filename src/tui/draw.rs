@@ -56,6 +56,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
             match Tab::ALL.get(app.tab) {
                 Some(Tab::Customer) | None => tabs::customer::draw(app, f, rows[3]),
                 Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
+                Some(Tab::Bills) => tabs::bills::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }

@@ -46,6 +46,26 @@ pub enum Action {
     History,
     /// Reverse the selected redemption (supervisor).
     Reverse,
+    /// Bills: the 12-month chart.
+    ViewMonthly,
+    /// Bills: the month so far.
+    ViewCurrent,
+    /// Bills: balance history.
+    ViewLedger,
+    /// Bills: detail records.
+    ViewDetails,
+    /// Bills: daily data.
+    ViewData,
+    /// Bills: reminders.
+    ViewReminders,
+    /// Bills: plan advice.
+    ViewAdvice,
+    /// Bills: cycle the kind of detail records shown.
+    KindFilter,
+    /// Raise a value.
+    More,
+    /// Lower a value.
+    Less,
 }
 
 impl Action {
@@ -70,6 +90,16 @@ impl Action {
             "filter" => Action::Filter,
             "history" => Action::History,
             "reverse" => Action::Reverse,
+            "view_monthly" => Action::ViewMonthly,
+            "view_current" => Action::ViewCurrent,
+            "view_ledger" => Action::ViewLedger,
+            "view_details" => Action::ViewDetails,
+            "view_data" => Action::ViewData,
+            "view_reminders" => Action::ViewReminders,
+            "view_advice" => Action::ViewAdvice,
+            "kind_filter" => Action::KindFilter,
+            "more" => Action::More,
+            "less" => Action::Less,
             n => {
                 let d = n.strip_prefix("tab_")?.parse::<u8>().ok()?;
                 Action::Tab(d)
@@ -163,7 +193,7 @@ impl Keymap {
     /// Parses a keymap file.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let order = ["global", "list", "points"];
+        let order = ["global", "list", "points", "bills"];
         let mut sections = Vec::new();
         for name in order {
             let Some(toml::Value::Table(t)) = raw.get(name) else {

@@ -1,0 +1,1130 @@
+//! Bill services (话费服务): usage import, the monthly bill run, bills and their explanation,
+//! the month so far, detail records, daily data, reminders and plan advice.
+
+use super::{Service, Session};
+use crate::assets;
+use crate::assets::PlanAsset;
+use crate::domain::advice::{self, Advice, Choice};
+use crate::domain::bill::{
+    self, BillInput, BillItem, Category, Discount, ThirdPartyCharge, VasCharge,
+};
+use crate::domain::customer::CustomerStatus;
+use crate::domain::rating::{CommonRates, Extra, PlanRates, Rated, Usage, rate};
+use crate::domain::staff::Permission;
+use crate::domain::{Fen, Lang, Msisdn, Problem, clock};
+use crate::error::Result;
+use crate::store::bills::{NewBill, ReminderSettings};
+use crate::store::ledger::{EntryKind, Posting};
+use crate::store::usage::{DetailFilter, UsageRecord};
+use crate::store::{self, audit::Outcome};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// `assets/rates.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RatesFile {
+    /// International roaming per started minute.
+    pub roaming_voice_fen_per_min: i64,
+    /// Each MMS.
+    pub mms_fen: i64,
+    /// Discounts.
+    pub discount: Vec<Discount>,
+    /// Reminder defaults.
+    pub reminders: ReminderDefaults,
+}
+
+/// Reminder defaults.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReminderDefaults {
+    /// Default low-balance threshold.
+    pub low_balance_fen: i64,
+}
+
+/// The shipped rates.
+pub fn rates() -> RatesFile {
+    toml::from_str(assets::RATES).expect("assets/rates.toml is valid (tested)")
+}
+
+fn common(r: &RatesFile) -> CommonRates {
+    CommonRates {
+        roaming_voice_fen_per_min: r.roaming_voice_fen_per_min,
+        mms_fen: r.mms_fen,
+    }
+}
+
+/// The rating view of a plan or pack.
+pub fn plan_rates(p: &PlanAsset) -> PlanRates {
+    PlanRates {
+        fee_fen: p.fee_fen,
+        minutes: p.minutes,
+        data_mb: p.data_mb,
+        sms: p.sms,
+        voice_fen_per_min: p.overage_voice_fen,
+        sms_fen: p.overage_sms_fen,
+        data_fen_per_mb: p.overage_data_fen_per_mb,
+    }
+}
+
+/// A billing month parsed: `YYYY-MM`, `YYYYMM`, its first and last days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    /// Year.
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    /// Parses `YYYY-MM`.
+    pub fn parse(s: &str) -> Result<Month, Problem> {
+        let bad = || {
+            Problem::bad_input(
+                format!("月份“{s}”应为 YYYY-MM，例如 2026-11"),
+                format!("month \"{s}\" must be YYYY-MM, e.g. 2026-11"),
+            )
+        };
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        let (year, month) = (
+            y.parse::<i32>().map_err(|_| bad())?,
+            m.parse::<u32>().map_err(|_| bad())?,
+        );
+        if y.len() != 4
+            || m.len() != 2
+            || !(1..=12).contains(&month)
+            || !(2000..=2100).contains(&year)
+        {
+            return Err(bad());
+        }
+        Ok(Month { year, month })
+    }
+
+    /// The month an instant falls in (counter time).
+    pub fn of(t: DateTime<Utc>) -> Month {
+        let d = clock::local_date(t);
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    /// `YYYY-MM`.
+    pub fn text(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    /// `YYYYMM`, as usage records store it.
+    pub fn int(self) -> i64 {
+        i64::from(self.year) * 100 + i64::from(self.month)
+    }
+
+    /// The first day.
+    pub fn first(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
+    }
+
+    /// The last day.
+    pub fn last(self) -> NaiveDate {
+        self.next().first().pred_opt().expect("valid date")
+    }
+
+    /// The month after.
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// The month before.
+    pub fn prev(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// Days in the month.
+    pub fn days(self) -> u32 {
+        self.last().day()
+    }
+}
+
+/// What a bill run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BillRunReport {
+    /// The month billed.
+    pub month: String,
+    /// Bills issued now.
+    pub bills_issued: usize,
+    /// Customers already billed for the month (nothing done twice).
+    pub already_billed: usize,
+    /// Sum of the bills issued now.
+    pub total_fen: i64,
+    /// Points earned.
+    pub points_earned: i64,
+    /// Lines suspended by their bill.
+    pub suspended: usize,
+    /// Usage records rated.
+    pub usage_records: i64,
+}
+
+/// Totals of the extra allowances of a month: customer → Extra.
+fn extras(conn: &Connection, month: &str, customer_id: Option<i64>) -> Result<HashMap<i64, Extra>> {
+    let mut st = conn.prepare_cached(
+        "SELECT customer_id, kind, sum(amount) FROM allowances WHERE month = ?1 AND (?2 IS NULL OR customer_id = ?2)
+         GROUP BY customer_id, kind",
+    )?;
+    let mut out: HashMap<i64, Extra> = HashMap::new();
+    let mut rows = st.query(rusqlite::params![month, customer_id])?;
+    while let Some(r) = rows.next()? {
+        let e = out.entry(r.get(0)?).or_default();
+        let kind: String = r.get(1)?;
+        let amount: i64 = r.get(2)?;
+        match kind.as_str() {
+            "minutes" => e.minutes += amount,
+            "data_mb" => e.data_mb += amount,
+            "sms" => e.sms += amount,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn vas_charges(
+    conn: &Connection,
+    m: Month,
+    plans: &HashMap<String, PlanAsset>,
+    customer_id: Option<i64>,
+) -> Result<HashMap<i64, Vec<VasCharge>>> {
+    let mut out: HashMap<i64, Vec<VasCharge>> = HashMap::new();
+    for s in store::bills::subscriptions_between(
+        conn,
+        &m.first().to_string(),
+        &m.last().to_string(),
+        customer_id,
+    )? {
+        if let Some(p) = plans.get(&s.code) {
+            out.entry(s.customer_id).or_default().push(VasCharge {
+                code: p.code.clone(),
+                name_zh: p.name_zh.clone(),
+                name_en: p.name_en.clone(),
+                description_zh: p.description_zh.clone(),
+                description_en: p.description_en.clone(),
+                fee_fen: p.fee_fen,
+                subscribed_on: s.started_on.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Queues a reminder once per period when the customer's settings ask for it.
+fn remind(
+    conn: &Connection,
+    customer_id: i64,
+    period: &str,
+    kind: &str,
+    params: &BTreeMap<String, String>,
+    staff: &str,
+    now: &str,
+) -> Result<bool> {
+    if store::bills::mark_reminder(conn, customer_id, period, kind, now)? {
+        store::notices::queue(conn, customer_id, kind, params, Some(staff), now)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Sends the low-balance reminder (once a month) when the balance is under the customer's threshold.
+pub(crate) fn check_low_balance(
+    conn: &Connection,
+    customer_id: i64,
+    balance: Fen,
+    at: DateTime<Utc>,
+    staff: &str,
+) -> Result<()> {
+    let defaults = rates().reminders.low_balance_fen;
+    let s = store::bills::reminder_settings(conn, customer_id, defaults)?;
+    if balance.0 < s.low_balance_fen {
+        let mut p = BTreeMap::new();
+        p.insert("balance".to_string(), balance.to_string());
+        p.insert("threshold".to_string(), Fen(s.low_balance_fen).to_string());
+        remind(
+            conn,
+            customer_id,
+            &Month::of(at).text(),
+            "low_balance",
+            &p,
+            staff,
+            &store::ts(at),
+        )?;
+    }
+    Ok(())
+}
+
+/// Sends the data reminders at 80 % and 100 % of the month's allowance, once each.
+pub(crate) fn check_data(
+    conn: &Connection,
+    customer_id: i64,
+    m: Month,
+    at: DateTime<Utc>,
+    staff: &str,
+) -> Result<()> {
+    let Some(c) = store::customers::get(conn, customer_id)? else {
+        return Ok(());
+    };
+    let Some(plan) = store::catalog::plan(conn, &c.plan)? else {
+        return Ok(());
+    };
+    let extra = extras(conn, &m.text(), Some(customer_id))?
+        .remove(&customer_id)
+        .unwrap_or_default();
+    let allowance = plan.data_mb + extra.data_mb;
+    if allowance <= 0 {
+        return Ok(());
+    }
+    let used = crate::domain::rating::started_mb(
+        store::usage::customer_month(conn, customer_id, m.int())?.data_kb,
+    );
+    let settings =
+        store::bills::reminder_settings(conn, customer_id, rates().reminders.low_balance_fen)?;
+    let mut p = BTreeMap::new();
+    p.insert("used".to_string(), used.to_string());
+    p.insert("allowance".to_string(), allowance.to_string());
+    let now = store::ts(at);
+    if settings.data_80 && used * 100 >= allowance * 80 {
+        remind(conn, customer_id, &m.text(), "data_80", &p, staff, &now)?;
+    }
+    if settings.data_100 && used >= allowance {
+        remind(conn, customer_id, &m.text(), "data_100", &p, staff, &now)?;
+    }
+    Ok(())
+}
+
+/// The bill run inside the caller's transaction: one bill per unbilled customer, charged, pointed, noticed.
+pub(crate) fn run_bills_in(
+    conn: &Connection,
+    m: Month,
+    staff: &str,
+    at: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BillRunReport> {
+    let now = store::ts(at);
+    let month = m.text();
+    let rates_file = rates();
+    let common = common(&rates_file);
+    let plans: HashMap<String, PlanAsset> = store::catalog::plans(conn)?
+        .into_iter()
+        .map(|p| (p.code.clone(), p))
+        .collect();
+    let brands: HashMap<String, crate::domain::brand::Brand> = store::catalog::brands(conn)?
+        .into_iter()
+        .map(|b| (b.code.clone(), b))
+        .collect();
+    let customers = store::bills::unbilled(conn, &month, &m.last().to_string())?;
+    let already: i64 = conn.query_row(
+        "SELECT count(*) FROM bills WHERE month = ?1",
+        [&month],
+        |r| r.get(0),
+    )?;
+    let usage = store::usage::month_totals(conn, m.int())?;
+    let usage_records: i64 = conn.query_row(
+        "SELECT count(*) FROM usage_records WHERE month = ?1",
+        [m.int()],
+        |r| r.get(0),
+    )?;
+    let third = store::usage::third_party(conn, m.int(), None)?;
+    let extra = extras(conn, &month, None)?;
+    let vas = vas_charges(conn, m, &plans, None)?;
+    let mut report = BillRunReport {
+        month: month.clone(),
+        already_billed: already as usize,
+        usage_records,
+        ..BillRunReport::default()
+    };
+    let n = customers.len();
+    for (i, id) in customers.into_iter().enumerate() {
+        if i % 500 == 0 {
+            progress(i, n);
+        }
+        let Some(c) = store::customers::get(conn, id)? else {
+            continue;
+        };
+        let (Some(plan), Some(brand)) = (plans.get(&c.plan), brands.get(&c.brand)) else {
+            continue;
+        };
+        let u = usage.get(&id).copied().unwrap_or_default();
+        let rated = rate(
+            &plan_rates(plan),
+            &extra.get(&id).copied().unwrap_or_default(),
+            &common,
+            &u,
+        );
+        let tp: Vec<ThirdPartyCharge> = third
+            .get(&id)
+            .map(|v| {
+                v.iter()
+                    .map(|(s, fee, events)| ThirdPartyCharge {
+                        service: s.clone(),
+                        fee_fen: *fee,
+                        events: *events,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let discounts: Vec<&Discount> = rates_file
+            .discount
+            .iter()
+            .filter(|d| d.applies(c.star_level, c.customer_type.code()))
+            .collect();
+        let no_vas = Vec::new();
+        let items = bill::compose(&BillInput {
+            plan_code: &plan.code,
+            plan_zh: &plan.name_zh,
+            plan_en: &plan.name_en,
+            plan_fee: Fen(plan.fee_fen),
+            plan_desc_zh: &plan.description_zh,
+            plan_desc_en: &plan.description_en,
+            usage: u,
+            rated,
+            vas: vas.get(&id).unwrap_or(&no_vas),
+            third_party: &tp,
+            discounts: &discounts,
+        });
+        let total = bill::total(&items);
+        let bill_id = store::bills::insert(
+            conn,
+            &NewBill {
+                customer_id: id,
+                month: &month,
+                plan: &plan.code,
+                items: &items,
+                total_fen: total.0,
+                staff,
+            },
+            &now,
+        )?;
+        let bill_ref = bill_id.to_string();
+        let mut balance = Fen(c.balance_fen);
+        if total.0 > 0 {
+            let e = store::ledger::post(
+                conn,
+                &Posting {
+                    customer_id: id,
+                    kind: EntryKind::BillCharge,
+                    amount: Fen(-total.0),
+                    ref_type: "bill",
+                    ref_id: &bill_ref,
+                    staff_id: Some(staff),
+                    reverses_id: None,
+                    note: &month,
+                },
+                &now,
+            )?;
+            balance = e.balance_after;
+        }
+        if c.status == CustomerStatus::Active && brand.is_below_line(balance) {
+            store::customers::set_status(conn, id, CustomerStatus::Suspended, &now)?;
+            let mut p = BTreeMap::new();
+            p.insert("balance".to_string(), balance.to_string());
+            store::notices::queue(conn, id, "suspended", &p, Some(staff), &now)?;
+            report.suspended += 1;
+        }
+        report.points_earned += super::points::earn_for_bill(
+            conn,
+            &c,
+            brand,
+            &month,
+            total,
+            &bill_ref,
+            Some(staff),
+            &now,
+        )?;
+        let settings =
+            store::bills::reminder_settings(conn, id, rates_file.reminders.low_balance_fen)?;
+        if settings.bill_issued {
+            let mut p = BTreeMap::new();
+            p.insert("month".to_string(), month.clone());
+            p.insert("total".to_string(), total.to_string());
+            p.insert("balance".to_string(), balance.to_string());
+            store::notices::queue(conn, id, "bill_issued", &p, Some(staff), &now)?;
+        }
+        check_low_balance(conn, id, balance, at, staff)?;
+        report.bills_issued += 1;
+        report.total_fen += total.0;
+    }
+    progress(n, n);
+    store::audit::append(
+        conn,
+        &now,
+        staff,
+        "bill.run",
+        Outcome::Ok,
+        None,
+        &format!(
+            "{month}: {} bills, {} total, {} already billed",
+            report.bills_issued,
+            Fen(report.total_fen),
+            report.already_billed
+        ),
+    )?;
+    Ok(report)
+}
+
+/// A month's bill at a glance: total and the split by category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BillSummary {
+    /// Bill id.
+    pub id: i64,
+    /// YYYY-MM.
+    pub month: String,
+    /// Total.
+    pub total_fen: i64,
+    /// Points it earned.
+    pub points_earned: i64,
+    /// Sum per category, in bill order.
+    pub categories: Vec<(Category, i64)>,
+}
+
+/// One item as shown and printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemView {
+    /// Category code.
+    pub category: Category,
+    /// Name in the chosen language.
+    pub name: String,
+    /// Explanation in the chosen language.
+    pub explanation: String,
+    /// Amount.
+    pub amount_fen: i64,
+    /// Name in Chinese.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Explanation in Chinese.
+    pub explanation_zh: String,
+    /// Explanation in English.
+    pub explanation_en: String,
+}
+
+/// A bill with its items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BillView {
+    /// Bill id.
+    pub id: i64,
+    /// YYYY-MM.
+    pub month: String,
+    /// Plan billed.
+    pub plan: String,
+    /// Total.
+    pub total_fen: i64,
+    /// Points earned.
+    pub points_earned: i64,
+    /// Items in order.
+    pub items: Vec<ItemView>,
+}
+
+/// The current month so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthSoFar {
+    /// YYYY-MM.
+    pub month: String,
+    /// Today's day of the month.
+    pub day: u32,
+    /// Days in the month.
+    pub days: u32,
+    /// Usage so far.
+    pub usage: Usage,
+    /// Allowances: plan plus extra.
+    pub allowance: Extra,
+    /// Rated so far.
+    pub rated: Rated,
+    /// Plan fee.
+    pub plan_fee_fen: i64,
+    /// VAS fees this month.
+    pub vas_fen: i64,
+    /// Partner charges so far.
+    pub third_party_fen: i64,
+    /// The bill if the month ended today.
+    pub so_far_fen: i64,
+    /// The bill if the rest of the month goes like so far.
+    pub projected_fen: i64,
+}
+
+/// The advice with plan names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdviceView {
+    /// The priced comparison.
+    #[serde(flatten)]
+    pub advice: Advice,
+    /// Names of the plans and packs mentioned: code → (zh, en).
+    pub names: BTreeMap<String, (String, String)>,
+}
+
+/// What a usage import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Records imported.
+    pub records: usize,
+    /// Customers touched.
+    pub customers: usize,
+}
+
+fn item_view(i: BillItem, lang: Lang) -> ItemView {
+    ItemView {
+        category: i.category,
+        name: lang.pick(&i.name_zh, &i.name_en).to_string(),
+        explanation: lang.pick(&i.explanation_zh, &i.explanation_en).to_string(),
+        amount_fen: i.amount_fen,
+        name_zh: i.name_zh,
+        name_en: i.name_en,
+        explanation_zh: i.explanation_zh,
+        explanation_en: i.explanation_en,
+    }
+}
+
+impl Service {
+    /// Runs the bill for a finished month (supervisor). Running a month again issues nothing twice.
+    pub fn run_bills(
+        &mut self,
+        s: &Session,
+        month: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<BillRunReport> {
+        self.authorize(s, Permission::RunBatch, "bill.run")?;
+        let m = Month::parse(month)?;
+        let now = self.now();
+        if m.int() >= Month::of(now).int() {
+            return Err(Problem::refused(
+                format!("{} 尚未结束，不能出账：只能对已结束的月份出账", m.text()),
+                format!(
+                    "{} is not over yet: only a finished month can be billed",
+                    m.text()
+                ),
+            )
+            .into());
+        }
+        let staff = s.staff_id.clone();
+        store::write(&mut self.conn, |tx| {
+            run_bills_in(tx, m, &staff, now, progress)
+        })
+    }
+
+    /// A verified customer's bills of the last `months` months, newest first.
+    pub fn bills_of(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+        months: usize,
+    ) -> Result<Vec<BillSummary>> {
+        self.require_verified(s, visit, customer_id, "bill.show")?;
+        let rows = store::bills::recent(&self.conn, customer_id, months)?;
+        let ids: Vec<i64> = rows.iter().map(|b| b.id).collect();
+        let sums = store::bills::category_sums(&self.conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .map(|b| BillSummary {
+                categories: Category::ALL
+                    .iter()
+                    .map(|c| {
+                        (
+                            *c,
+                            sums.iter()
+                                .filter(|(id, cat, _)| *id == b.id && cat == c)
+                                .map(|(_, _, f)| *f)
+                                .sum(),
+                        )
+                    })
+                    .collect(),
+                id: b.id,
+                month: b.month,
+                total_fen: b.total_fen,
+                points_earned: b.points_earned,
+            })
+            .collect())
+    }
+
+    /// A verified customer's bill of a month, every item explained.
+    pub fn bill_of(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+        month: &str,
+        lang: Lang,
+    ) -> Result<BillView> {
+        let m = Month::parse(month)?;
+        self.require_verified(s, visit, customer_id, "bill.show")?;
+        let b = store::bills::by_month(&self.conn, customer_id, &m.text())?.ok_or_else(|| {
+            Problem::not_found(
+                format!("{} 没有账单", m.text()),
+                format!("no bill for {}", m.text()),
+            )
+        })?;
+        let items = store::bills::items(&self.conn, b.id)?
+            .into_iter()
+            .map(|i| item_view(i, lang))
+            .collect();
+        Ok(BillView {
+            id: b.id,
+            month: b.month,
+            plan: b.plan,
+            total_fen: b.total_fen,
+            points_earned: b.points_earned,
+            items,
+        })
+    }
+
+    /// The current month so far and where it is heading.
+    pub fn month_so_far(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+    ) -> Result<MonthSoFar> {
+        self.require_verified(s, visit, customer_id, "bill.show")?;
+        let now = self.now();
+        let m = Month::of(now);
+        let c = store::customers::get(&self.conn, customer_id)?
+            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let plan = store::catalog::plan(&self.conn, &c.plan)?
+            .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
+        let plans: HashMap<String, PlanAsset> = store::catalog::plans(&self.conn)?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect();
+        let extra = extras(&self.conn, &m.text(), Some(customer_id))?
+            .remove(&customer_id)
+            .unwrap_or_default();
+        let common = common(&rates());
+        let usage = store::usage::customer_month(&self.conn, customer_id, m.int())?;
+        let pr = plan_rates(&plan);
+        let rated = rate(&pr, &extra, &common, &usage);
+        let vas_fen: i64 = vas_charges(&self.conn, m, &plans, Some(customer_id))?
+            .remove(&customer_id)
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.fee_fen)
+            .sum();
+        let third_party_fen: i64 =
+            store::usage::third_party(&self.conn, m.int(), Some(customer_id))?
+                .remove(&customer_id)
+                .unwrap_or_default()
+                .iter()
+                .map(|(_, f, _)| f)
+                .sum();
+        let day = clock::local_date(now).day();
+        let days = m.days();
+        let scale = |x: i64| x * i64::from(days) / i64::from(day.max(1));
+        let projected_usage = Usage {
+            voice_out_minutes: scale(usage.voice_out_minutes),
+            voice_in_minutes: scale(usage.voice_in_minutes),
+            roaming_minutes: scale(usage.roaming_minutes),
+            sms: scale(usage.sms),
+            mms: scale(usage.mms),
+            data_kb: scale(usage.data_kb),
+        };
+        let projected = rate(&pr, &extra, &common, &projected_usage);
+        Ok(MonthSoFar {
+            month: m.text(),
+            day,
+            days,
+            usage,
+            allowance: Extra {
+                minutes: plan.minutes + extra.minutes,
+                data_mb: plan.data_mb + extra.data_mb,
+                sms: plan.sms + extra.sms,
+            },
+            rated,
+            plan_fee_fen: plan.fee_fen,
+            vas_fen,
+            third_party_fen,
+            so_far_fen: plan.fee_fen + rated.usage_fen() + vas_fen + third_party_fen,
+            projected_fen: plan.fee_fen + projected.usage_fen() + vas_fen + scale(third_party_fen),
+        })
+    }
+
+    /// One page of a verified customer's detail records, with the count of all that match.
+    pub fn usage_page(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+        f: &DetailFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(i64, Vec<UsageRecord>)> {
+        self.require_verified(s, visit, customer_id, "bill.details")?;
+        Ok((
+            store::usage::count(&self.conn, customer_id, f)?,
+            store::usage::page(&self.conn, customer_id, f, offset, limit)?,
+        ))
+    }
+
+    /// Data used per day of a month (流量账单).
+    pub fn daily_data(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+        month: Month,
+    ) -> Result<Vec<(u32, i64)>> {
+        self.require_verified(s, visit, customer_id, "bill.details")?;
+        store::usage::daily_data(&self.conn, customer_id, month.int())
+    }
+
+    /// Prices the last three finished months of usage under every plan of the brand, alone and with
+    /// each pack, and recommends the cheapest fit.
+    pub fn advice(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+    ) -> Result<AdviceView> {
+        self.require_verified(s, visit, customer_id, "bill.advice")?;
+        let c = store::customers::get(&self.conn, customer_id)?
+            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let all = store::catalog::plans(&self.conn)?;
+        let common = common(&rates());
+        let mut m = Month::of(self.now()).prev();
+        let mut months = Vec::new();
+        for _ in 0..3 {
+            months.push(store::usage::customer_month(
+                &self.conn,
+                customer_id,
+                m.int(),
+            )?);
+            m = m.prev();
+        }
+        let packs: Vec<&PlanAsset> = all.iter().filter(|p| p.kind == "pack").collect();
+        let mut options = Vec::new();
+        let mut names = BTreeMap::new();
+        let mut current = None;
+        for p in all
+            .iter()
+            .filter(|p| p.kind == "plan" && p.brand.as_deref() == Some(c.brand.as_str()))
+        {
+            names.insert(p.code.clone(), (p.name_zh.clone(), p.name_en.clone()));
+            let base = Choice {
+                plan: p.code.clone(),
+                pack: None,
+                rates: plan_rates(p),
+                pack_extra: Extra::default(),
+                pack_fen: 0,
+            };
+            if p.code == c.plan {
+                current = Some(base.clone());
+            }
+            options.push(base.clone());
+            for k in &packs {
+                names.insert(k.code.clone(), (k.name_zh.clone(), k.name_en.clone()));
+                options.push(Choice {
+                    pack: Some(k.code.clone()),
+                    pack_extra: Extra {
+                        minutes: k.minutes,
+                        data_mb: k.data_mb,
+                        sms: k.sms,
+                    },
+                    pack_fen: k.fee_fen,
+                    ..base.clone()
+                });
+            }
+        }
+        let current = current.ok_or_else(|| {
+            Problem::not_found(
+                "当前套餐不在目录中",
+                "the current plan is not in the catalogue",
+            )
+        })?;
+        Ok(AdviceView {
+            advice: advice::advise(&current, &options, &common, &months),
+            names,
+        })
+    }
+
+    /// A customer's reminder settings (提醒服务).
+    pub fn reminders(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+    ) -> Result<ReminderSettings> {
+        self.require_verified(s, visit, customer_id, "bill.reminders")?;
+        store::bills::reminder_settings(&self.conn, customer_id, rates().reminders.low_balance_fen)
+    }
+
+    /// Changes a verified customer's reminder settings.
+    pub fn set_reminders(
+        &mut self,
+        s: &Session,
+        visit: Option<i64>,
+        customer_id: i64,
+        settings: ReminderSettings,
+    ) -> Result<ReminderSettings> {
+        self.require_verified(s, visit, customer_id, "bill.reminders")?;
+        if settings.low_balance_fen < 0 || settings.low_balance_fen > 100_000 {
+            return Err(Problem::bad_input(
+                "余额提醒阈值应在 ¥0 到 ¥1,000 之间",
+                "the low-balance threshold must be between ¥0 and ¥1,000",
+            )
+            .into());
+        }
+        let staff = s.staff_id.clone();
+        self.write(|tx, now| {
+            store::bills::set_reminder_settings(tx, customer_id, &settings, now)?;
+            store::audit::append(
+                tx,
+                now,
+                &staff,
+                "reminders.set",
+                Outcome::Ok,
+                Some(customer_id),
+                &format!(
+                    "low balance {}, data 80% {}, data 100% {}, bill issued {}",
+                    Fen(settings.low_balance_fen),
+                    settings.data_80,
+                    settings.data_100,
+                    settings.bill_issued
+                ),
+            )?;
+            Ok(settings)
+        })
+    }
+
+    /// Imports usage records from CSV (supervisor): every row is checked first; one bad row imports nothing.
+    pub fn import_usage(
+        &mut self,
+        s: &Session,
+        path: &std::path::Path,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        self.authorize(s, Permission::RunBatch, "usage.import")?;
+        let phones: HashMap<String, i64> = {
+            let mut st = self.conn.prepare("SELECT phone, id FROM customers")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let records = parse_usage_csv(path, &phones)?;
+        let staff = s.staff_id.clone();
+        let at = self.now();
+        let n = records.len();
+        let report = store::write(&mut self.conn, |tx| {
+            for (i, chunk) in records.chunks(50_000).enumerate() {
+                store::usage::insert_all(tx, chunk)?;
+                progress((i * 50_000 + chunk.len()).min(n), n);
+            }
+            let mut touched: Vec<(i64, i64)> =
+                records.iter().map(|r| (r.customer_id, r.month)).collect();
+            touched.sort_unstable();
+            touched.dedup();
+            let current = Month::of(at);
+            for (id, month) in &touched {
+                if *month == current.int() {
+                    check_data(tx, *id, current, at, &staff)?;
+                }
+            }
+            let customers = {
+                let mut ids: Vec<i64> = touched.iter().map(|(id, _)| *id).collect();
+                ids.dedup();
+                ids.len()
+            };
+            store::audit::append(
+                tx,
+                &store::ts(at),
+                &staff,
+                "usage.import",
+                Outcome::Ok,
+                None,
+                &format!(
+                    "{} records for {customers} customers from {}",
+                    records.len(),
+                    path.display()
+                ),
+            )?;
+            Ok(ImportReport {
+                records: records.len(),
+                customers,
+            })
+        })?;
+        Ok(report)
+    }
+}
+
+/// Reads and checks a usage CSV: `phone,time,kind,quantity,scope,other_party,service,fee_fen`.
+/// Every bad row is reported by line; any bad row means nothing is returned.
+pub fn parse_usage_csv(
+    path: &std::path::Path,
+    phones: &HashMap<String, i64>,
+) -> Result<Vec<UsageRecord>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| {
+            Problem::bad_input(
+                format!("无法读取 {}：{e}", path.display()),
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+    let mut out = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    let mut bad_rows = 0usize;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                bad_rows += 1;
+                errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        match parse_row(&record, phones) {
+            Ok(r) => out.push(r),
+            Err(why) => {
+                bad_rows += 1;
+                if errors.len() < 20 {
+                    errors.push(format!("line {line}: {why}"));
+                }
+            }
+        }
+    }
+    if bad_rows > 0 {
+        let more = if bad_rows > errors.len() {
+            format!(" (and {} more)", bad_rows - errors.len())
+        } else {
+            String::new()
+        };
+        return Err(Problem::bad_input(
+            format!(
+                "{} 行有误，未导入任何记录：\n{}{more}",
+                bad_rows,
+                errors.join("\n")
+            ),
+            format!(
+                "{bad_rows} bad row(s); nothing was imported:\n{}{more}",
+                errors.join("\n")
+            ),
+        )
+        .into());
+    }
+    Ok(out)
+}
+
+fn parse_row(
+    r: &csv::StringRecord,
+    phones: &HashMap<String, i64>,
+) -> std::result::Result<UsageRecord, String> {
+    let field = |i: usize| r.get(i).map(str::trim).unwrap_or("");
+    if r.len() < 4 {
+        return Err(format!(
+            "expected at least 4 fields (phone,time,kind,quantity), found {}",
+            r.len()
+        ));
+    }
+    let phone = Msisdn::parse(field(0)).map_err(|e| e.en)?;
+    let customer_id = *phones
+        .get(phone.as_str())
+        .ok_or_else(|| format!("no customer with phone {}", phone.masked()))?;
+    let at = parse_time(field(1))
+        .ok_or_else(|| format!("time \"{}\" must be YYYY-MM-DD HH:MM:SS", field(1)))?;
+    let kind = field(2);
+    if !["voice_out", "voice_in", "sms", "mms", "data", "vas"].contains(&kind) {
+        return Err(format!(
+            "kind \"{kind}\" must be voice_out, voice_in, sms, mms, data or vas"
+        ));
+    }
+    let quantity: i64 = field(3)
+        .parse()
+        .ok()
+        .filter(|q: &i64| *q >= 0)
+        .ok_or_else(|| format!("quantity \"{}\" must be a whole number ≥ 0", field(3)))?;
+    let scope = match field(4) {
+        "" => "local",
+        s @ ("local" | "long_distance" | "roaming") => s,
+        s => {
+            return Err(format!(
+                "scope \"{s}\" must be local, long_distance or roaming"
+            ));
+        }
+    };
+    let fee_fen: i64 = match field(7) {
+        "" => 0,
+        s => s
+            .parse()
+            .ok()
+            .filter(|f: &i64| *f >= 0)
+            .ok_or_else(|| format!("fee_fen \"{s}\" must be whole fen ≥ 0"))?,
+    };
+    Ok(UsageRecord {
+        id: 0,
+        customer_id,
+        month: Month::of(at).int(),
+        at: at.timestamp(),
+        kind: kind.to_string(),
+        quantity,
+        scope: scope.to_string(),
+        other_party: field(5).chars().take(32).collect(),
+        service: field(6).chars().take(40).collect(),
+        fee_fen,
+    })
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in counter time, or RFC 3339.
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok()?;
+    use chrono::TimeZone;
+    clock::counter_tz()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_and_step() {
+        let m = Month::parse("2026-02").unwrap();
+        assert_eq!(
+            (m.first().to_string(), m.last().to_string(), m.days()),
+            ("2026-02-01".into(), "2026-02-28".into(), 28)
+        );
+        assert_eq!(m.prev().text(), "2026-01");
+        assert_eq!(Month::parse("2026-12").unwrap().next().text(), "2027-01");
+        for bad in ["2026-13", "2026-1", "26-01", "abc", "2026-00"] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_shipped_rates_parse() {
+        let r = rates();
+        assert!(r.roaming_voice_fen_per_min > 0 && r.discount.len() >= 2);
+        assert_eq!(r.reminders.low_balance_fen, 1000);
+    }
+}

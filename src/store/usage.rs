@@ -1,0 +1,244 @@
+//! Usage records (详单): bulk insert, per-month aggregation for rating, paging for the screen.
+
+use crate::domain::rating::{Usage, started_minutes};
+use crate::error::Result;
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+
+/// One usage record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UsageRecord {
+    /// Row id (0 before insert).
+    pub id: i64,
+    /// Customer.
+    pub customer_id: i64,
+    /// YYYYMM.
+    pub month: i64,
+    /// Unix seconds.
+    pub at: i64,
+    /// voice_out, voice_in, sms, mms, data, vas.
+    pub kind: String,
+    /// Seconds, count or KB.
+    pub quantity: i64,
+    /// local, long_distance, roaming.
+    pub scope: String,
+    /// The other number.
+    pub other_party: String,
+    /// Partner service, for vas.
+    pub service: String,
+    /// Pay-per-use charge, for vas.
+    pub fee_fen: i64,
+}
+
+/// Inserts records with one prepared statement; call inside the import's transaction.
+pub fn insert_all(conn: &Connection, records: &[UsageRecord]) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO usage_records(customer_id, month, at, kind, quantity, scope, other_party, service, fee_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for r in records {
+        st.execute(params![
+            r.customer_id,
+            r.month,
+            r.at,
+            r.kind,
+            r.quantity,
+            r.scope,
+            r.other_party,
+            r.service,
+            r.fee_fen
+        ])?;
+    }
+    Ok(())
+}
+
+fn add(u: &mut Usage, kind: &str, scope: &str, quantity: i64, minutes: i64) {
+    match (kind, scope) {
+        ("voice_out" | "voice_in", "roaming") => u.roaming_minutes += minutes,
+        ("voice_out", _) => u.voice_out_minutes += minutes,
+        ("voice_in", _) => u.voice_in_minutes += minutes,
+        ("sms", _) => u.sms += quantity,
+        ("mms", _) => u.mms += quantity,
+        ("data", _) => u.data_kb += quantity,
+        _ => {}
+    }
+}
+
+/// Every customer's usage of a month, summed in one pass (calls in started minutes).
+pub fn month_totals(conn: &Connection, month: i64) -> Result<HashMap<i64, Usage>> {
+    let mut st = conn.prepare(
+        "SELECT customer_id, kind, scope, sum(quantity),
+                sum(CASE WHEN kind IN ('voice_out', 'voice_in') THEN (quantity + 59) / 60 ELSE 0 END)
+         FROM usage_records WHERE month = ?1 GROUP BY customer_id, kind, scope",
+    )?;
+    let mut out: HashMap<i64, Usage> = HashMap::new();
+    let mut rows = st.query([month])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let scope: String = r.get(2)?;
+        add(
+            out.entry(id).or_default(),
+            &kind,
+            &scope,
+            r.get(3)?,
+            r.get(4)?,
+        );
+    }
+    Ok(out)
+}
+
+/// One customer's usage of a month.
+pub fn customer_month(conn: &Connection, customer_id: i64, month: i64) -> Result<Usage> {
+    let mut st = conn.prepare_cached(
+        "SELECT kind, scope, sum(quantity),
+                sum(CASE WHEN kind IN ('voice_out', 'voice_in') THEN (quantity + 59) / 60 ELSE 0 END)
+         FROM usage_records WHERE customer_id = ?1 AND month = ?2 GROUP BY kind, scope",
+    )?;
+    let mut u = Usage::default();
+    let mut rows = st.query(params![customer_id, month])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let scope: String = r.get(1)?;
+        add(&mut u, &kind, &scope, r.get(2)?, r.get(3)?);
+    }
+    Ok(u)
+}
+
+/// A customer's partner charges of a month: (service, fee in fen, events).
+pub type PartnerCharges = HashMap<i64, Vec<(String, i64, i64)>>;
+
+/// Pay-per-use partner charges of a month: customer → [(service, fee, events)].
+pub fn third_party(
+    conn: &Connection,
+    month: i64,
+    customer_id: Option<i64>,
+) -> Result<PartnerCharges> {
+    let mut st = conn.prepare_cached(
+        "SELECT customer_id, service, sum(fee_fen), count(*) FROM usage_records
+         WHERE month = ?1 AND kind = 'vas' AND fee_fen > 0 AND (?2 IS NULL OR customer_id = ?2)
+         GROUP BY customer_id, service ORDER BY customer_id, service",
+    )?;
+    let mut out: PartnerCharges = HashMap::new();
+    let mut rows = st.query(params![month, customer_id])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, r.get(2)?, r.get(3)?));
+    }
+    Ok(out)
+}
+
+/// A filter over one customer's records.
+#[derive(Debug, Clone, Default)]
+pub struct DetailFilter {
+    /// YYYYMM.
+    pub month: i64,
+    /// Only kinds in this group: `voice`, `sms` (sms and mms), `data`, `vas`.
+    pub group: Option<String>,
+    /// Only this local day of the month.
+    pub day: Option<u32>,
+}
+
+fn group_clause(f: &DetailFilter) -> &'static str {
+    match f.group.as_deref() {
+        Some("voice") => " AND kind IN ('voice_out', 'voice_in')",
+        Some("sms") => " AND kind IN ('sms', 'mms')",
+        Some("data") => " AND kind = 'data'",
+        Some("vas") => " AND kind = 'vas'",
+        _ => "",
+    }
+}
+
+/// Day bounds in Unix seconds for a local day of a YYYYMM month (UTC+8).
+fn day_bounds(month: i64, day: Option<u32>) -> (i64, i64) {
+    let Some(d) = day else {
+        return (i64::MIN, i64::MAX);
+    };
+    let (y, m) = ((month / 100) as i32, (month % 100) as u32);
+    match chrono::NaiveDate::from_ymd_opt(y, m, d) {
+        Some(date) => {
+            let start = crate::domain::clock::start_of_day(date).timestamp();
+            (start, start + 86_400)
+        }
+        None => (0, 0),
+    }
+}
+
+/// How many records match.
+pub fn count(conn: &Connection, customer_id: i64, f: &DetailFilter) -> Result<i64> {
+    let (from, to) = day_bounds(f.month, f.day);
+    let sql = format!(
+        "SELECT count(*) FROM usage_records WHERE customer_id = ?1 AND month = ?2 AND at >= ?3 AND at < ?4{}",
+        group_clause(f)
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![customer_id, f.month, from, to], |r| r.get(0))?)
+}
+
+/// One page of records, in time order.
+pub fn page(
+    conn: &Connection,
+    customer_id: i64,
+    f: &DetailFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<UsageRecord>> {
+    let (from, to) = day_bounds(f.month, f.day);
+    let sql = format!(
+        "SELECT id, customer_id, month, at, kind, quantity, scope, other_party, service, fee_fen FROM usage_records
+         WHERE customer_id = ?1 AND month = ?2 AND at >= ?3 AND at < ?4{} ORDER BY at, id LIMIT ?5 OFFSET ?6",
+        group_clause(f)
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(
+        params![customer_id, f.month, from, to, limit, offset],
+        |r| {
+            Ok(UsageRecord {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                month: r.get(2)?,
+                at: r.get(3)?,
+                kind: r.get(4)?,
+                quantity: r.get(5)?,
+                scope: r.get(6)?,
+                other_party: r.get(7)?,
+                service: r.get(8)?,
+                fee_fen: r.get(9)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Data used per local day of a month: (day, KB).
+pub fn daily_data(conn: &Connection, customer_id: i64, month: i64) -> Result<Vec<(u32, i64)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT (at + 28800) / 86400 AS d, sum(quantity) FROM usage_records
+         WHERE customer_id = ?1 AND month = ?2 AND kind = 'data' GROUP BY d ORDER BY d",
+    )?;
+    let rows = st.query_map(params![customer_id, month], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (days, kb) = row?;
+        let date = chrono::DateTime::from_timestamp(days * 86_400, 0).map(|t| t.date_naive());
+        if let Some(d) = date {
+            use chrono::Datelike;
+            out.push((d.day(), kb));
+        }
+    }
+    Ok(out)
+}
+
+/// Minutes of one call as billed (for the detail screen).
+pub fn billed_minutes(r: &UsageRecord) -> i64 {
+    started_minutes(r.quantity)
+}
+
+/// Number of usage records.
+pub fn total(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM usage_records", [], |r| r.get(0))?)
+}
