@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod notices;
 pub mod points;
 pub mod staff;
+pub mod topups;
 pub mod visits;
 
 use crate::domain::Problem;
@@ -20,7 +21,10 @@ use std::path::Path;
 pub const APPLICATION_ID: i32 = 0x5450_4E54;
 
 /// The migrations, in order; `user_version` counts how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v3_topup.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
