@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod check;
 pub mod customers;
+pub mod gateway;
 pub mod passwords;
+pub mod topup;
 pub mod visits;
 
 use crate::domain::staff::{Permission, Role};
@@ -22,6 +24,7 @@ pub struct Service {
     conn: Connection,
     clock: SharedClock,
     path: PathBuf,
+    gateway: Box<dyn gateway::PaymentGateway>,
 }
 
 impl Service {
@@ -32,6 +35,7 @@ impl Service {
             conn,
             clock,
             path: path.to_path_buf(),
+            gateway: Box::new(gateway::SimulatedGateway::from_env()),
         })
     }
 
@@ -41,7 +45,13 @@ impl Service {
             conn,
             clock,
             path: path.to_path_buf(),
+            gateway: Box::new(gateway::SimulatedGateway::from_env()),
         }
+    }
+
+    /// Replaces the payment gateway (tests, or a real gateway).
+    pub fn set_gateway(&mut self, g: Box<dyn gateway::PaymentGateway>) {
+        self.gateway = g;
     }
 
     /// The database file.
