@@ -4,6 +4,7 @@ pub mod customer;
 pub mod output;
 pub mod staff;
 pub mod system;
+pub mod topup;
 
 use crate::domain::clock::{self, ManualClock, SystemClock};
 use crate::domain::visit::Proof;
@@ -50,6 +51,11 @@ pub enum Command {
     /// Customers: show, list, add, edit, send a verification code, close.
     #[command(subcommand)]
     Customer(customer::CustomerCmd),
+    /// Top up a number (快捷充值): no verification needed.
+    Topup(topup::TopUpArgs),
+    /// Top-up payments: list, show, complete or void a pending one, refund (supervisor), receipt.
+    #[command(subcommand)]
+    Payment(topup::PaymentCmd),
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -197,6 +203,8 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Init) => system::init(&env),
                     Some(Command::Customer(c)) => customer::run(&env, c),
                     Some(Command::Staff(c)) => staff::run(&env, c),
+                    Some(Command::Topup(a)) => topup::run_topup(&env, a),
+                    Some(Command::Payment(c)) => topup::run_payment(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }
