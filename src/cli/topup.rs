@@ -28,6 +28,9 @@ pub struct TopUpArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Testing aid (the crash test): make N top-ups with request ids ID-0 … ID-(N-1).
+    #[arg(long, hide = true, default_value_t = 1)]
+    pub repeat: u32,
 }
 
 /// Payments of top-ups: list, show, complete or void a pending one, refund, receipt.
@@ -165,6 +168,21 @@ pub fn run_topup(env: &Env, a: TopUpArgs) -> Result<()> {
     let s = login(&mut svc, &a.staff)?;
     let channel = Channel::parse(&a.channel)?;
     let amount = svc.topup_rules().parse_amount(&a.amount)?;
+    if a.repeat > 1 {
+        let base = a.request_id.unwrap_or_else(new_request_id);
+        for i in 0..a.repeat {
+            svc.top_up(
+                &s,
+                &TopUpRequest {
+                    phone: a.phone.clone(),
+                    amount,
+                    channel,
+                    request_id: format!("{base}-{i}"),
+                },
+            )?;
+        }
+        return Ok(());
+    }
     let r = svc.top_up(
         &s,
         &TopUpRequest {
