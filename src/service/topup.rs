@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A top-up to make.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopUpRequest {
     /// Phone as typed (spaces, dashes and +86 are fine).
     pub phone: String,

@@ -181,7 +181,7 @@ pub struct PaymentFilter {
 pub fn list(conn: &Connection, f: &PaymentFilter) -> Result<Vec<PaymentRow>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {COLS} {FROM} WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS NULL OR p.customer_id = ?2)
-         ORDER BY p.id DESC LIMIT ?3"
+         ORDER BY p.created_at DESC, p.id DESC LIMIT ?3"
     ))?;
     let limit = f.limit.map(|l| l as i64).unwrap_or(-1);
     let rows = st.query_map(

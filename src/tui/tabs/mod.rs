@@ -1,6 +1,7 @@
 //! One file per tab. Only tabs that are built are listed, so none is shown empty.
 
 pub mod customer;
+pub mod topup;
 
 use crate::domain::Lang;
 use crate::tui::i18n::t;
@@ -10,16 +11,24 @@ use crate::tui::i18n::t;
 pub enum Tab {
     /// 客户: the customer's profile, verification and recent activity.
     Customer,
+    /// 快捷充值: top up any number of this operator, pending payments, receipts, refunds.
+    TopUp,
 }
 
 impl Tab {
     /// The tabs that exist, in order; number keys pick them.
-    pub const ALL: &'static [Tab] = &[Tab::Customer];
+    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::TopUp];
+
+    /// The position of a tab in [`Tab::ALL`] (tabs are found by kind, never by number).
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
 
     /// The tab's title.
     pub fn title(self, lang: Lang) -> &'static str {
         match self {
             Tab::Customer => t(lang, "tab.customer"),
+            Tab::TopUp => t(lang, "tab.topup"),
         }
     }
 }
