@@ -343,6 +343,9 @@ fn insert_history(
         if *kind == EntryKind::TopUp {
             // Top-ups are real payments with their ledger entry, as the counter makes them.
             let channel = demo_channel(note, customer_id, *days);
+            // Spread over the counter's opening hours rather than all at one minute.
+            let at =
+                at + Duration::minutes((customer_id * 37 + n as i64 * 53).rem_euclid(540) - 120);
             demo_payment(ctx.tx, customer_id, n, at, Fen(*fen), channel)?;
             continue;
         }
