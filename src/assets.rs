@@ -20,6 +20,8 @@ pub const LOCALE_EN: &str = include_str!("../assets/locales/en.toml");
 pub const POINTS: &str = include_str!("../assets/points.toml");
 /// `assets/rates.toml`: roaming, MMS, discounts and reminder defaults.
 pub const RATES: &str = include_str!("../assets/rates.toml");
+/// `assets/topup.toml`: top-up presets, limits and promotions.
+pub const TOPUP: &str = include_str!("../assets/topup.toml");
 /// `assets/names.toml`: surnames and given-name characters for demo customers.
 pub const NAMES: &str = include_str!("../assets/names.toml");
 
@@ -133,6 +135,13 @@ pub fn points_expiry_months() -> u32 {
         .expiry_months
 }
 
+/// The top-up rules (parsed once).
+pub fn topup_rules() -> &'static crate::domain::topup::TopUpRules {
+    static RULES: std::sync::OnceLock<crate::domain::topup::TopUpRules> =
+        std::sync::OnceLock::new();
+    RULES.get_or_init(|| toml::from_str(TOPUP).expect("assets/topup.toml is valid (tested)"))
+}
+
 /// Demo name material.
 pub fn names() -> Names {
     toml::from_str(NAMES).expect("assets/names.toml is valid (tested)")
@@ -185,6 +194,10 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), plans.len(), "plan codes are unique");
         assert!(notice_templates().contains_key("otp"));
+        for t in ["topup", "reactivated", "topup_refund"] {
+            assert!(notice_templates().contains_key(t), "{t}");
+        }
+        topup_rules().validate().unwrap();
         let names = names();
         assert!(names.surnames.len() >= 50 && names.given.len() >= 50);
     }

@@ -8,11 +8,13 @@ use crate::domain::clock::{self, demo_epoch};
 use crate::domain::customer::{CustomerStatus, CustomerType};
 use crate::domain::points::{DEFAULT_EXPIRY_MONTHS, lot_expiry};
 use crate::domain::staff::Role;
+use crate::domain::topup::{self, Channel, PaymentStatus};
 use crate::domain::{Fen, IdNumber, Problem};
 use crate::error::Result;
 use crate::service::passwords;
 use crate::store::customers::NewCustomerRow;
 use crate::store::ledger::{EntryKind, Posting};
+use crate::store::topups::NewPayment;
 use crate::store::{self, FileKind, OpenMode, audit::Outcome};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::seq::SliceRandom;
@@ -72,6 +74,7 @@ pub type Step = fn(&mut DemoCtx<'_>) -> Result<()>;
 pub const STEPS: &[(&str, Step)] = &[
     ("staff", staff_step),
     ("customers", customers_step),
+    ("topups", topups_step),
     ("redemptions", redemptions_step),
 ];
 
@@ -338,8 +341,18 @@ fn insert_history(
     ledger: &[(i64, EntryKind, i64, String)],
     lots: &[(i32, u32, i64)],
 ) -> Result<()> {
-    for (days, kind, fen, note) in ledger {
-        let at = store::ts(ctx.now - Duration::days(*days) - Duration::hours(2));
+    for (n, (days, kind, fen, note)) in ledger.iter().enumerate() {
+        let at = ctx.now - Duration::days(*days) - Duration::hours(2);
+        if *kind == EntryKind::TopUp {
+            // Top-ups are real payments with their ledger entry, as the counter makes them.
+            let channel = demo_channel(note, customer_id, *days);
+            // Spread over the counter's opening hours rather than all at one minute.
+            let at =
+                at + Duration::minutes((customer_id * 37 + n as i64 * 53).rem_euclid(540) - 120);
+            demo_payment(ctx.tx, customer_id, n, at, Fen(*fen), channel)?;
+            continue;
+        }
+        let at = store::ts(at);
         store::ledger::post(
             ctx.tx,
             &Posting {
@@ -379,7 +392,176 @@ fn insert_history(
     Ok(())
 }
 
+/// The channel of a demo top-up: named in the note, else spread by customer and day
+/// (cash and WeChat Pay most common, as at a real counter).
+fn demo_channel(note: &str, customer_id: i64, days: i64) -> Channel {
+    let n = note.to_ascii_lowercase();
+    if n.contains("cash") || n.contains("现金") {
+        return Channel::Cash;
+    }
+    if n.contains("wechat") || n.contains("微信") {
+        return Channel::Wechat;
+    }
+    match (customer_id * 31 + days * 7).rem_euclid(10) {
+        0..=3 => Channel::Cash,
+        4..=6 => Channel::Wechat,
+        7..=8 => Channel::Alipay,
+        _ => Channel::Card,
+    }
+}
+
+/// An approved top-up in the past: the payment, its ledger entry. Paid equals credited:
+/// the promotions started in November 2026, after most of this history.
+fn demo_payment(
+    tx: &Transaction<'_>,
+    customer_id: i64,
+    n: usize,
+    at: DateTime<Utc>,
+    amount: Fen,
+    channel: Channel,
+) -> Result<i64> {
+    let now = store::ts(at);
+    let staff = if (customer_id + n as i64) % 3 == 0 {
+        "super"
+    } else {
+        "clerk"
+    };
+    let request_id = format!("demo-{customer_id}-{n}");
+    let day = clock::local_date(at);
+    let id = store::topups::insert_pending(
+        tx,
+        &NewPayment {
+            request_id: &request_id,
+            customer_id,
+            channel,
+            amount,
+            paid: amount,
+            credited: amount,
+            promotion: None,
+            staff_id: staff,
+        },
+        |id| topup::serial(day, id),
+        &now,
+    )?;
+    let note = format!(
+        "{} {}",
+        channel.label(crate::domain::Lang::Zh),
+        topup::serial(day, id)
+    );
+    let entry = store::ledger::post(
+        tx,
+        &Posting {
+            customer_id,
+            kind: EntryKind::TopUp,
+            amount,
+            ref_type: "topup",
+            ref_id: &id.to_string(),
+            staff_id: Some(staff),
+            reverses_id: None,
+            note: &note,
+        },
+        &now,
+    )?;
+    let reference = format!("DEMO-{}-{id:06}", channel.code().to_ascii_uppercase());
+    store::topups::approve(tx, id, &reference, entry.id, false, staff, &now)?;
+    Ok(id)
+}
+
+/// Payments that did not go through, for the lists: a few declined or voided over the year,
+/// and one WeChat Pay top-up that timed out this morning and waits for the clerk (18800188000).
+fn topups_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    let candidates: Vec<i64> = ctx
+        .customers
+        .iter()
+        .filter(|c| !c.featured && c.status != CustomerStatus::Closed)
+        .map(|c| c.id)
+        .collect();
+    let unpaid = |customer_id: i64,
+                  at: DateTime<Utc>,
+                  amount: Fen,
+                  channel: Channel,
+                  status: PaymentStatus,
+                  note: &str,
+                  request_id: String|
+     -> Result<()> {
+        let now = store::ts(at);
+        let day = clock::local_date(at);
+        let id = store::topups::insert_pending(
+            ctx.tx,
+            &NewPayment {
+                request_id: &request_id,
+                customer_id,
+                channel,
+                amount,
+                paid: amount,
+                credited: amount,
+                promotion: None,
+                staff_id: "clerk",
+            },
+            |id| topup::serial(day, id),
+            &now,
+        )?;
+        if status != PaymentStatus::Pending {
+            store::topups::close_unpaid(ctx.tx, id, status, note, "clerk", &now)?;
+        }
+        Ok(())
+    };
+    for i in 0..24 {
+        let customer = candidates[ctx.rng.gen_range(0..candidates.len())];
+        let days = ctx.rng.gen_range(1..365);
+        let amount = Fen::yuan([20, 30, 50, 100][ctx.rng.gen_range(0..4)]);
+        let channel = [Channel::Card, Channel::Alipay, Channel::Wechat][ctx.rng.gen_range(0..3)];
+        let (status, note) = if i % 3 == 0 {
+            (
+                PaymentStatus::Voided,
+                "顾客改用现金 customer paid cash instead",
+            )
+        } else {
+            (PaymentStatus::Declined, "余额不足 insufficient funds")
+        };
+        let at = ctx.now - Duration::days(days) - Duration::minutes(ctx.rng.gen_range(0..480));
+        unpaid(
+            customer,
+            at,
+            amount,
+            channel,
+            status,
+            note,
+            format!("demo-unpaid-{i}"),
+        )?;
+    }
+    let vip = ctx
+        .customers
+        .iter()
+        .find(|c| c.phone == "18800188000")
+        .map(|c| c.id)
+        .ok_or_else(|| Problem::not_found("演示客户缺失", "demo customer missing"))?;
+    unpaid(
+        vip,
+        ctx.now - Duration::minutes(18),
+        Fen::yuan(100),
+        Channel::Wechat,
+        PaymentStatus::Pending,
+        "",
+        "demo-pending-1".to_string(),
+    )?;
+    store::audit::append(
+        ctx.tx,
+        &store::ts(ctx.now - Duration::minutes(18)),
+        "clerk",
+        "topup.timeout",
+        Outcome::Failed,
+        Some(vip),
+        "demo: WeChat Pay did not answer, left pending",
+    )?;
+    Ok(())
+}
+
 fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    // A year of top-ups comes from its own seeded generator, so the customers themselves
+    // (phones, names, brands) stay what the first step always made.
+    let mut history = ChaCha8Rng::seed_from_u64(SEED + 1);
+    let presets = assets::topup_rules().presets();
     let created = store::ts(ctx.now - Duration::days(400));
     let mut used: HashSet<String> = HashSet::new();
     for (i, f) in FEATURED.iter().enumerate() {
@@ -501,6 +683,19 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             let amount = [1_000, 2_000, 3_000, 5_000, 10_000, 20_000][rng.gen_range(0..6)];
             ledger.push((
                 rng.gen_range(5..190),
+                EntryKind::TopUp,
+                amount,
+                "充值 top-up".to_string(),
+            ));
+        }
+        for _ in 0..history.gen_range(0..6) {
+            let amount = if history.gen_bool(0.85) {
+                presets[history.gen_range(0..presets.len())].0
+            } else {
+                history.gen_range(1..300) * 100 + [0, 50][history.gen_range(0..2)]
+            };
+            ledger.push((
+                history.gen_range(5..365),
                 EntryKind::TopUp,
                 amount,
                 "充值 top-up".to_string(),

@@ -6,6 +6,7 @@ pub mod output;
 pub mod points;
 pub mod staff;
 pub mod system;
+pub mod topup;
 
 use crate::domain::clock::{self, ManualClock, SystemClock};
 use crate::domain::visit::Proof;
@@ -61,6 +62,11 @@ pub enum Command {
     /// Usage records: import from CSV.
     #[command(subcommand)]
     Usage(bill::UsageCmd),
+    /// Top up a number (快捷充值): no verification needed.
+    Topup(topup::TopUpArgs),
+    /// Top-up payments: list, show, complete or void a pending one, refund (supervisor), receipt.
+    #[command(subcommand)]
+    Payment(topup::PaymentCmd),
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -211,6 +217,8 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Points(c)) => points::run(&env, c),
                     Some(Command::Bill(c)) => bill::run(&env, c),
                     Some(Command::Usage(c)) => bill::run_usage(&env, c),
+                    Some(Command::Topup(a)) => topup::run_topup(&env, a),
+                    Some(Command::Payment(c)) => topup::run_payment(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod money;
 pub mod phone;
 pub mod staff;
+pub mod topup;
 pub mod visit;
 
 pub use clock::{Clock, SharedClock};

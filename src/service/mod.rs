@@ -5,8 +5,10 @@ pub mod auth;
 pub mod bills;
 pub mod check;
 pub mod customers;
+pub mod gateway;
 pub mod passwords;
 pub mod points;
+pub mod topup;
 pub mod visits;
 
 use crate::domain::staff::{Permission, Role};
@@ -24,6 +26,7 @@ pub struct Service {
     conn: Connection,
     clock: SharedClock,
     path: PathBuf,
+    gateway: Box<dyn gateway::PaymentGateway>,
 }
 
 impl Service {
@@ -34,6 +37,7 @@ impl Service {
             conn,
             clock,
             path: path.to_path_buf(),
+            gateway: Box::new(gateway::SimulatedGateway::from_env()),
         })
     }
 
@@ -43,7 +47,13 @@ impl Service {
             conn,
             clock,
             path: path.to_path_buf(),
+            gateway: Box::new(gateway::SimulatedGateway::from_env()),
         }
+    }
+
+    /// Replaces the payment gateway (tests, or a real gateway).
+    pub fn set_gateway(&mut self, g: Box<dyn gateway::PaymentGateway>) {
+        self.gateway = g;
     }
 
     /// The database file.

@@ -1,8 +1,7 @@
 //! The application state and what each key does. Drawing lives in `draw.rs`.
 
-use crate::domain::Fen;
 use crate::domain::staff::Permission;
-use crate::domain::{Lang, SharedClock};
+use crate::domain::{Fen, Lang, SharedClock};
 use crate::error::Result;
 use crate::service::customers::{Activity, CustomerView};
 use crate::service::visits::VisitStatus;
@@ -14,11 +13,14 @@ use crate::tui::popups::confirm::{ConfirmAction, ConfirmMsg, ConfirmPopup};
 use crate::tui::popups::help::HelpPopup;
 use crate::tui::popups::login::{LoginForm, LoginMsg};
 use crate::tui::popups::message::MessagePopup;
+use crate::tui::popups::receipt::ReceiptPopup;
+use crate::tui::popups::refund::{RefundMsg, RefundPopup};
 use crate::tui::popups::search::{SearchMsg, SearchPopup};
 use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
 use crate::tui::tabs::Tab;
 use crate::tui::tabs::bills::{BillsMsg, BillsTab};
 use crate::tui::tabs::points::{PointsMsg, PointsTab};
+use crate::tui::tabs::topup::{Focus, TopUpForm, TopUpMsg};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -26,6 +28,8 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 const SEARCH_LIMIT: usize = 50;
 /// How many recent entries the Customer tab shows.
 const RECENT: usize = 8;
+/// How many payments the Top-up tab lists.
+const PAYMENTS_SHOWN: usize = 30;
 /// Activity refreshes a verified visit at most this often (a write each time).
 const TOUCH_EVERY_SECONDS: i64 = 30;
 
@@ -51,6 +55,10 @@ pub enum Popup {
     Confirm(ConfirmPopup),
     /// A message.
     Message(MessagePopup),
+    /// A top-up receipt.
+    Receipt(ReceiptPopup),
+    /// A supervisor's refund.
+    Refund(RefundPopup),
 }
 
 /// The customer being served.
@@ -91,6 +99,7 @@ pub struct App {
     pub(crate) counter: String,
     pub(crate) points: PointsTab,
     pub(crate) bills: BillsTab,
+    pub(crate) topup: TopUpForm,
     data_version: i64,
     last_touch: DateTime<Utc>,
     /// Set when the user has asked to leave.
@@ -116,6 +125,7 @@ impl App {
             counter: std::env::var("TOUCHPOINT_COUNTER").unwrap_or_else(|_| "01".to_string()),
             points: PointsTab::default(),
             bills: BillsTab::default(),
+            topup: TopUpForm::default(),
             data_version,
             last_touch: now,
             quit: false,
@@ -193,8 +203,12 @@ impl App {
         {
             return true;
         }
+        if self.topup.is_dirty() {
+            return true;
+        }
         self.popups.iter().any(|p| match p {
             Popup::Verify(v) => v.is_dirty(),
+            Popup::Refund(r) => r.is_dirty(),
             Popup::Search(s) => !s.field.value().is_empty(),
             Popup::Confirm(c) => c.is_dirty(),
             _ => false,
@@ -253,6 +267,20 @@ impl App {
             self.points_msg(msg);
             return;
         }
+        let on_topup = Tab::ALL.get(self.tab) == Some(&Tab::TopUp);
+        let tab_key = matches!(
+            self.keymap.action("global", &k),
+            Some(Action::NextTab | Action::PrevTab)
+        );
+        if on_topup
+            && !tab_key
+            && (self.topup.focus != Focus::Outside
+                || matches!(k.code, KeyCode::Enter | KeyCode::Down))
+        {
+            self.topup_key(k);
+            return;
+        }
+        let before = self.tab;
         match self.keymap.action("global", &k) {
             Some(Action::Quit) => self.ask_quit(),
             Some(Action::Help) => self.popups.push(Popup::Help(HelpPopup::default())),
@@ -269,6 +297,9 @@ impl App {
             Some(Action::EndVisit) => self.end_visit(),
             Some(Action::Back) => self.tab_back(),
             _ => self.tab_key(k),
+        }
+        if self.tab != before && Tab::ALL.get(self.tab) == Some(&Tab::TopUp) {
+            self.topup_enter();
         }
     }
 
@@ -295,7 +326,7 @@ impl App {
                 let msg = self.bills.key(k, &self.keymap);
                 self.bills_msg(msg);
             }
-            Tab::Customer => {}
+            Tab::Customer | Tab::TopUp => {}
         }
     }
 
@@ -500,6 +531,10 @@ impl App {
         };
         match action {
             ConfirmAction::Quit => self.quit = true,
+            other @ (ConfirmAction::TopUp(_)
+            | ConfirmAction::CompletePayment(_)
+            | ConfirmAction::VoidPayment(_)
+            | ConfirmAction::Refund { .. }) => self.run_money_action(other),
             ConfirmAction::Redeem { customer_id, code } => {
                 let visit = self.customer.as_ref().map(|c| c.visit_id);
                 match self.svc.redeem(&s, visit, customer_id, &code) {
@@ -628,7 +663,393 @@ impl App {
             Popup::Message(_) => {
                 self.popups.pop();
             }
+            Popup::Receipt(r) => {
+                if k.code == KeyCode::Char('e') && r.exported.is_none() {
+                    let record = r.record.clone();
+                    let dir = self
+                        .svc
+                        .path()
+                        .parent()
+                        .map(|d| d.join("receipts"))
+                        .unwrap_or_else(|| std::path::PathBuf::from("receipts"));
+                    let lang = self.lang;
+                    match self.svc.export_receipt(&record, &dir, lang) {
+                        Ok(path) => {
+                            if let Some(Popup::Receipt(r)) = self.popups.last_mut() {
+                                r.exported = Some(path.display().to_string());
+                            }
+                        }
+                        Err(e) => self.report(&e),
+                    }
+                } else {
+                    self.popups.pop();
+                }
+            }
+            Popup::Refund(r) => match r.key(k, self.lang) {
+                RefundMsg::Close => {
+                    self.popups.pop();
+                }
+                RefundMsg::Submit(amount, reason) => {
+                    let payment = r.record.id;
+                    let body = vec![
+                        format!("{}  {}", r.record.serial, r.record.phone_masked),
+                        format!("{} {amount}", t(self.lang, "topup.refund_amount")),
+                        format!(
+                            "{} {}",
+                            t(self.lang, "topup.refund_returned"),
+                            crate::domain::topup::returned_to_payer(
+                                amount,
+                                Fen(r.record.paid_fen),
+                                Fen(r.record.credited_fen)
+                            )
+                        ),
+                        format!("{} {reason}", t(self.lang, "topup.refund_reason")),
+                    ];
+                    self.popups.push(Popup::Confirm(ConfirmPopup {
+                        title: t(self.lang, "topup.refund_title").to_string(),
+                        body,
+                        action: ConfirmAction::Refund {
+                            payment,
+                            amount,
+                            reason,
+                        },
+                        reason: None,
+                        error: None,
+                    }));
+                }
+                RefundMsg::Nothing => {}
+            },
         }
+    }
+
+    /// Switching to the Top-up tab: the form takes the keys, the number of the customer being
+    /// served is filled in, and the payments list is loaded.
+    fn topup_enter(&mut self) {
+        self.topup.focus = Focus::Phone;
+        if self.topup.phone.value().is_empty()
+            && let Some(c) = &self.customer
+        {
+            self.topup.phone.input = tui_input::Input::new(c.view.phone.clone());
+        }
+        self.topup_refresh();
+    }
+
+    /// Looks the number up, quotes the amount and loads the payments again.
+    fn topup_refresh(&mut self) {
+        self.topup_lookup();
+        self.topup_quote();
+        self.topup_load_payments();
+    }
+
+    fn topup_lookup(&mut self) {
+        let typed = self.topup.phone.value().trim().to_string();
+        self.topup.target = if typed.is_empty() {
+            None
+        } else {
+            Some(
+                self.svc
+                    .topup_target(&typed)
+                    .map_err(|e| e.message(self.lang)),
+            )
+        };
+    }
+
+    fn topup_amount(&self) -> Option<Result<Fen, String>> {
+        let rules = self.svc.topup_rules();
+        match self.topup.preset {
+            Some(i) => rules.presets().get(i).copied().map(Ok),
+            None if self.topup.custom.value().trim().is_empty() => None,
+            None => Some(
+                rules
+                    .parse_amount(self.topup.custom.value())
+                    .map_err(|e| e.message(self.lang).to_string()),
+            ),
+        }
+    }
+
+    fn topup_quote(&mut self) {
+        let channel = self.topup.channel();
+        self.topup.quote = self.topup_amount().map(|a| {
+            a.and_then(|fen| {
+                self.svc
+                    .topup_quote(fen, channel)
+                    .map_err(|e| e.message(self.lang))
+            })
+        });
+    }
+
+    fn topup_load_payments(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let loaded = (|| -> Result<Vec<crate::service::topup::TopUpRecord>> {
+            use crate::domain::topup::PaymentStatus;
+            let mut list =
+                self.svc
+                    .payments(&s, Some(PaymentStatus::Pending), None, Some(PAYMENTS_SHOWN))?;
+            let recent = self.svc.payments(&s, None, None, Some(PAYMENTS_SHOWN))?;
+            list.extend(
+                recent
+                    .into_iter()
+                    .filter(|p| p.status != PaymentStatus::Pending),
+            );
+            list.truncate(PAYMENTS_SHOWN);
+            Ok(list)
+        })();
+        match loaded {
+            Ok(list) => {
+                self.topup.selected = self.topup.selected.min(list.len().saturating_sub(1));
+                self.topup.payments = list;
+            }
+            Err(e) => self.report(&e),
+        }
+    }
+
+    fn topup_key(&mut self, k: KeyEvent) {
+        let presets = self.svc.topup_rules().presets_yuan.len();
+        match self.topup.key(k, presets) {
+            TopUpMsg::Nothing => {}
+            TopUpMsg::PhoneChanged => self.topup_lookup(),
+            TopUpMsg::AmountChanged => self.topup_quote(),
+            TopUpMsg::Submit => self.topup_confirm(),
+            TopUpMsg::Receipt(id) => self.show_receipt(id, None),
+            TopUpMsg::Complete(id) => self.ask_settle(id, true),
+            TopUpMsg::Void(id) => self.ask_settle(id, false),
+            TopUpMsg::Refund(id) => self.open_refund(id),
+        }
+    }
+
+    fn topup_confirm(&mut self) {
+        let lang = self.lang;
+        let (Some(Ok(target)), Some(Ok(quote))) = (&self.topup.target, &self.topup.quote) else {
+            self.set_status(t(lang, "topup.fix_first"), true);
+            return;
+        };
+        let channel = self.topup.channel();
+        let promo = quote
+            .promotion
+            .as_ref()
+            .map(|p| p.name(lang).to_string())
+            .unwrap_or_else(|| t(lang, "topup.no_promotion").to_string());
+        let keys = [
+            "topup.phone",
+            "topup.name",
+            "topup.amount",
+            "topup.promotion",
+            "topup.paid",
+            "topup.credited",
+            "topup.channel",
+        ];
+        let w = keys
+            .iter()
+            .map(|k| unicode_width::UnicodeWidthStr::width(t(lang, k)))
+            .max()
+            .unwrap_or(0)
+            + 2;
+        let row =
+            |key: &str, v: String| format!("{}{v}", crate::tui::widgets::pad(t(lang, key), w));
+        let mut body = vec![
+            row("topup.phone", target.phone_masked.clone()),
+            row("topup.name", target.name_masked.clone()),
+            row("topup.amount", quote.amount.to_string()),
+            row("topup.promotion", promo),
+            row("topup.paid", quote.paid.to_string()),
+            row("topup.credited", quote.credited.to_string()),
+            row("topup.channel", channel.label(lang).to_string()),
+        ];
+        if target.status == crate::domain::customer::CustomerStatus::Suspended {
+            body.push(t(lang, "topup.suspended_note").to_string());
+        }
+        let request = crate::service::topup::TopUpRequest {
+            phone: target.phone.clone(),
+            amount: quote.amount,
+            channel,
+            // One request id per confirmation: a second Enter or a retry is the same request.
+            request_id: crate::service::topup::new_request_id(),
+        };
+        self.popups.push(Popup::Confirm(ConfirmPopup {
+            title: t(lang, "topup.confirm_title").to_string(),
+            body,
+            action: ConfirmAction::TopUp(request),
+            reason: None,
+            error: None,
+        }));
+    }
+
+    fn ask_settle(&mut self, id: i64, complete: bool) {
+        let lang = self.lang;
+        let Some(p) = self.topup.payments.iter().find(|p| p.id == id) else {
+            return;
+        };
+        if p.status != crate::domain::topup::PaymentStatus::Pending {
+            self.set_status(t(lang, "topup.not_pending"), true);
+            return;
+        }
+        let (title, note, action) = if complete {
+            (
+                "topup.complete_title",
+                "topup.complete_body",
+                ConfirmAction::CompletePayment(id),
+            )
+        } else {
+            (
+                "topup.void_title",
+                "topup.void_body",
+                ConfirmAction::VoidPayment(id),
+            )
+        };
+        let body = vec![
+            format!(
+                "{}  {}  {}",
+                p.serial,
+                p.phone_masked,
+                p.channel.label(lang)
+            ),
+            format!(
+                "{} {}  {} {}",
+                t(lang, "topup.paid"),
+                Fen(p.paid_fen),
+                t(lang, "topup.credited"),
+                Fen(p.credited_fen)
+            ),
+            t(lang, note).to_string(),
+        ];
+        self.popups.push(Popup::Confirm(ConfirmPopup {
+            title: t(lang, title).to_string(),
+            body,
+            action,
+            reason: None,
+            error: None,
+        }));
+    }
+
+    fn open_refund(&mut self, id: i64) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        if !crate::service::may(s.role, crate::domain::staff::Permission::Supervise) {
+            self.set_status(t(self.lang, "topup.refund_supervisor"), true);
+            return;
+        }
+        let found = self
+            .svc
+            .payment(&s, &id.to_string())
+            .and_then(|r| Ok((r, self.svc.refund_limit(&s, &id.to_string())?)));
+        match found {
+            Ok((r, _)) if r.status != crate::domain::topup::PaymentStatus::Approved => {
+                self.set_status(t(self.lang, "topup.refund_only_approved"), true)
+            }
+            Ok((r, limit)) => self.popups.push(Popup::Refund(RefundPopup::new(r, limit))),
+            Err(e) => self.report(&e),
+        }
+    }
+
+    fn show_receipt(&mut self, id: i64, headline: Option<(String, bool)>) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match self.svc.payment(&s, &id.to_string()) {
+            Ok(record) => self.popups.push(Popup::Receipt(ReceiptPopup {
+                record,
+                headline,
+                exported: None,
+            })),
+            Err(e) => self.report(&e),
+        }
+    }
+
+    /// Runs a confirmed money change and shows what came of it.
+    fn run_money_action(&mut self, action: ConfirmAction) {
+        use crate::domain::topup::PaymentStatus;
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        let lang = self.lang;
+        let result = match action {
+            ConfirmAction::Quit
+            | ConfirmAction::Redeem { .. }
+            | ConfirmAction::ReverseRedemption { .. } => return,
+            ConfirmAction::TopUp(req) => self.svc.top_up(&s, &req).map(Some),
+            ConfirmAction::CompletePayment(id) => {
+                self.svc.payment_complete(&s, &id.to_string()).map(Some)
+            }
+            ConfirmAction::VoidPayment(id) => self
+                .svc
+                .payment_void(&s, &id.to_string(), "voided at the counter")
+                .map(|_| {
+                    self.status = Some(Status {
+                        text: t(lang, "topup.voided").to_string(),
+                        error: false,
+                    });
+                    None
+                }),
+            ConfirmAction::Refund {
+                payment,
+                amount,
+                reason,
+            } => self
+                .svc
+                .payment_refund(&s, &payment.to_string(), Some(amount), &reason)
+                .map(|r| {
+                    self.status = Some(Status {
+                        text: format!(
+                            "{} {} · {} {}",
+                            t(lang, "topup.refunded"),
+                            Fen(r.amount_fen),
+                            t(lang, "topup.refund_returned"),
+                            Fen(r.returned_fen)
+                        ),
+                        error: false,
+                    });
+                    None
+                }),
+        };
+        if matches!(self.popups.last(), Some(Popup::Refund(_))) {
+            self.popups.pop();
+        }
+        match result {
+            Ok(Some(r)) => match r.status {
+                PaymentStatus::Approved => {
+                    let mut head = t(lang, "topup.done").to_string();
+                    if r.reactivated {
+                        head = format!("{head} · {}", t(lang, "topup.reactivated"));
+                    }
+                    self.topup.clear();
+                    self.show_receipt(r.id, Some((head, true)));
+                }
+                PaymentStatus::Declined => self.popups.push(Popup::Message(MessagePopup {
+                    title: t(lang, "topup.declined_title").to_string(),
+                    text: format!(
+                        "{}
+{}",
+                        t(lang, "topup.declined"),
+                        r.status_note
+                    ),
+                    error: true,
+                })),
+                PaymentStatus::Pending => self.popups.push(Popup::Message(MessagePopup {
+                    title: t(lang, "topup.pending_title").to_string(),
+                    text: format!(
+                        "{} {}
+{}",
+                        r.serial,
+                        Fen(r.credited_fen),
+                        t(lang, "topup.pending")
+                    ),
+                    error: true,
+                })),
+                PaymentStatus::Voided => {}
+            },
+            Ok(None) => {}
+            Err(e) => self.popups.push(Popup::Message(MessagePopup {
+                title: t(lang, "topup.failed_title").to_string(),
+                text: e.message(lang),
+                error: true,
+            })),
+        }
+        self.topup_refresh();
+        self.reload_customer();
+        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
     }
 
     /// Takes up a customer: ends the previous visit and opens a new one.
@@ -833,6 +1254,9 @@ impl App {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
                 self.reload_customer();
+                if Tab::ALL.get(self.tab) == Some(&Tab::TopUp) {
+                    self.topup_refresh();
+                }
                 self.latest_notice = self.svc.latest_notice().unwrap_or(None);
             }
             _ => {}

@@ -57,6 +57,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
                 Some(Tab::Customer) | None => tabs::customer::draw(app, f, rows[3]),
                 Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
                 Some(Tab::Bills) => tabs::bills::draw(app, f, rows[3]),
+                Some(Tab::TopUp) => tabs::topup::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }
@@ -75,6 +76,8 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
             Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, Tab::ALL.len()),
             Popup::Confirm(c) => c.draw(f, area, app.lang),
             Popup::Message(m) => m.draw(f, area, t(app.lang, "message.any_key")),
+            Popup::Receipt(r) => r.draw(f, area, app.lang),
+            Popup::Refund(r) => r.draw(f, area, app.lang),
         }
     }
 }
@@ -168,10 +171,17 @@ fn draw_tabs(app: &App, f: &mut Frame<'_>, area: Rect) {
 
 fn draw_status(app: &App, f: &mut Frame<'_>, area: Rect) {
     let lang = app.lang;
+    let in_form = Tab::ALL.get(app.tab) == Some(&Tab::TopUp)
+        && app.topup.focus != tabs::topup::Focus::Outside;
     let left: Vec<Span<'static>> = match &app.status {
         Some(s) => vec![Span::styled(
             format!(" {}", s.text),
             if s.error { theme::error() } else { theme::ok() },
+        )],
+        // Inside the form letters and digits are typed, so the global hints would lie.
+        None if in_form => vec![Span::styled(
+            format!(" {}", t(lang, "topup.status_keys")),
+            theme::muted(),
         )],
         None => {
             let mut spans = Vec::new();

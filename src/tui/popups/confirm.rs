@@ -28,6 +28,22 @@ pub enum ConfirmAction {
         /// Redemption id.
         id: i64,
     },
+    /// Make this top-up; its request id was made when the dialog opened, so a second Enter
+    /// or a retry can never credit twice.
+    TopUp(crate::service::topup::TopUpRequest),
+    /// Ask the gateway again about a pending payment and credit it if paid.
+    CompletePayment(i64),
+    /// Void a pending payment.
+    VoidPayment(i64),
+    /// Refund an approved top-up (supervisor).
+    Refund {
+        /// Payment id.
+        payment: i64,
+        /// Amount taken back from the balance.
+        amount: crate::domain::Fen,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A confirmation.

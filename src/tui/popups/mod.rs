@@ -4,6 +4,8 @@ pub mod confirm;
 pub mod help;
 pub mod login;
 pub mod message;
+pub mod receipt;
+pub mod refund;
 pub mod search;
 pub mod verify;
 

@@ -3,6 +3,7 @@
 pub mod bills;
 pub mod customer;
 pub mod points;
+pub mod topup;
 
 use crate::domain::Lang;
 use crate::tui::i18n::t;
@@ -14,13 +15,20 @@ pub enum Tab {
     Customer,
     /// 积分商城: balance, catalogue, redemption and history.
     Points,
+    /// 快捷充值: top up any number of this operator, pending payments, receipts, refunds.
+    TopUp,
     /// 话费服务: bills, charts, explanations, details, reminders, advice.
     Bills,
 }
 
 impl Tab {
     /// The tabs that exist, in order; number keys pick them.
-    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::Points, Tab::Bills];
+    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::Points, Tab::TopUp, Tab::Bills];
+
+    /// The position of a tab in [`Tab::ALL`] (tabs are found by kind, never by number).
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
 
     /// The tab's title.
     pub fn title(self, lang: Lang) -> &'static str {
@@ -28,6 +36,7 @@ impl Tab {
             Tab::Customer => t(lang, "tab.customer"),
             Tab::Points => t(lang, "tab.points"),
             Tab::Bills => t(lang, "tab.bills"),
+            Tab::TopUp => t(lang, "tab.topup"),
         }
     }
 }
