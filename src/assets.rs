@@ -111,8 +111,9 @@ pub fn plans() -> Vec<PlanAsset> {
 }
 
 /// Notice templates by name.
-pub fn notice_templates() -> BTreeMap<String, NoticeTemplate> {
-    toml::from_str(NOTICES).expect("assets/notices.toml is valid (tested)")
+pub fn notice_templates() -> &'static BTreeMap<String, NoticeTemplate> {
+    static T: std::sync::OnceLock<BTreeMap<String, NoticeTemplate>> = std::sync::OnceLock::new();
+    T.get_or_init(|| toml::from_str(NOTICES).expect("assets/notices.toml is valid (tested)"))
 }
 
 #[derive(Deserialize)]
@@ -121,18 +122,19 @@ struct PointsFile {
     item: Vec<crate::domain::points::catalog::CatalogItem>,
 }
 
+fn points_file() -> &'static PointsFile {
+    static P: std::sync::OnceLock<PointsFile> = std::sync::OnceLock::new();
+    P.get_or_init(|| toml::from_str(POINTS).expect("assets/points.toml is valid (tested)"))
+}
+
 /// The points-mall catalogue.
 pub fn points_catalog() -> Vec<crate::domain::points::catalog::CatalogItem> {
-    toml::from_str::<PointsFile>(POINTS)
-        .expect("assets/points.toml is valid (tested)")
-        .item
+    points_file().item.clone()
 }
 
 /// How many months an earning lot lives after the month earned.
 pub fn points_expiry_months() -> u32 {
-    toml::from_str::<PointsFile>(POINTS)
-        .expect("assets/points.toml is valid (tested)")
-        .expiry_months
+    points_file().expiry_months
 }
 
 /// The top-up rules (parsed once).

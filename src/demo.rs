@@ -33,6 +33,8 @@ pub const CUSTOMERS: usize = 1_000;
 pub const TRIAL_PHONE: &str = "13800138000";
 /// The seed-trial customer's service password.
 pub const TRIAL_PASSWORD: &str = "123456";
+/// The seed-trial customer's points (SPEC §4).
+pub const TRIAL_POINTS: i64 = 2537;
 /// The password of the demo staff `clerk`, `super` and `admin`.
 pub const STAFF_PASSWORD: &str = "demo";
 
@@ -53,6 +55,8 @@ pub struct DemoCustomer {
     pub joined_on: NaiveDate,
     /// One of the hand-made customers a walkthrough uses.
     pub featured: bool,
+    /// The month (index into the billed year) from which the customer stops paying.
+    pub stops_paying: Option<usize>,
 }
 
 /// What a step works with: the transaction, the seeded generator, the pinned now, and the customers so far.
@@ -74,6 +78,7 @@ pub type Step = fn(&mut DemoCtx<'_>) -> Result<()>;
 pub const STEPS: &[(&str, Step)] = &[
     ("staff", staff_step),
     ("customers", customers_step),
+    ("year", crate::demo_year::year_step),
     ("topups", topups_step),
     ("redemptions", redemptions_step),
 ];
@@ -213,28 +218,20 @@ const FEATURED: &[Featured] = &[
         password: Some(TRIAL_PASSWORD),
         status: CustomerStatus::Active,
         joined: (2012, 6, 18),
-        stars: 4,
+        stars: 5,
         tags: "全球通,老客户",
         notes: "常来柜台办理业务，偏好电话联系。",
-        ledger: &[
-            (
-                330,
-                EntryKind::Adjustment,
-                4_150,
-                "期初余额 opening balance",
-            ),
-            (95, EntryKind::TopUp, 10_000, "现金充值 cash"),
-            (34, EntryKind::TopUp, 5_000, "微信支付 WeChat Pay"),
-        ],
-        // 412 + 625 + 700 + 800 = 2537 left; the first lot expires at the end of this month.
-        // The 2023-06 lot (400) was spent on a coffee voucher in August 2025 (redemptions_step).
-        lots: &[
-            (2023, 6, 400),
-            (2023, 12, 412),
-            (2024, 6, 625),
-            (2025, 1, 700),
-            (2025, 9, 800),
-        ],
+        // The year of bills and payments follows in demo_year; this opening balance makes the
+        // year end at ¥191.50 (see demo_year::TRIAL_*).
+        ledger: &[(
+            379,
+            EntryKind::Adjustment,
+            17_570,
+            "期初余额 opening balance",
+        )],
+        // Older lots; the bills of the year add theirs, and demo_year adds the 2024-06 lot that
+        // makes 2537 in all. The 2023-06 lot was spent on a coffee voucher in August 2025.
+        lots: &[(2023, 6, 400), (2023, 12, 412)],
     },
     Featured {
         phone: "13900139000",
@@ -244,25 +241,19 @@ const FEATURED: &[Featured] = &[
         ctype: CustomerType::Consumer,
         real_name: true,
         password: Some("654321"),
-        status: CustomerStatus::Suspended,
+        status: CustomerStatus::Active,
         joined: (2019, 9, 1),
         stars: 2,
         tags: "学生",
         notes: "余额不足已停机，充值即可复机。",
-        ledger: &[
-            (
-                200,
-                EntryKind::Adjustment,
-                3_000,
-                "期初余额 opening balance",
-            ),
-            (
-                3,
-                EntryKind::Adjustment,
-                -3_320,
-                "欠费结转 arrears carried over",
-            ),
-        ],
+        // ¥34.80 plus ¥38 a month for the ¥38 bills until October; the November bill leaves
+        // -¥3.20 and suspends the line (demo_year).
+        ledger: &[(
+            379,
+            EntryKind::Adjustment,
+            3_480,
+            "期初余额 opening balance",
+        )],
         lots: &[(2025, 3, 120), (2025, 11, 60)],
     },
     Featured {
@@ -278,7 +269,12 @@ const FEATURED: &[Featured] = &[
         stars: 1,
         tags: "",
         notes: "尚未实名登记：实名后方可累积积分。",
-        ledger: &[(60, EntryKind::TopUp, 1_200, "现金充值 cash")],
+        ledger: &[(
+            379,
+            EntryKind::Adjustment,
+            3_000,
+            "期初余额 opening balance",
+        )],
         lots: &[],
     },
     Featured {
@@ -295,7 +291,7 @@ const FEATURED: &[Featured] = &[
         tags: "集团客户,VIP",
         notes: "某科技公司集团成员，账单由单位统一支付。",
         ledger: &[(
-            300,
+            379,
             EntryKind::Adjustment,
             25_000,
             "期初余额 opening balance",
@@ -315,7 +311,12 @@ const FEATURED: &[Featured] = &[
         stars: 1,
         tags: "老年卡",
         notes: "",
-        ledger: &[(45, EntryKind::TopUp, 3_000, "现金充值 cash")],
+        ledger: &[(
+            379,
+            EntryKind::Adjustment,
+            3_000,
+            "期初余额 opening balance",
+        )],
         lots: &[(2025, 5, 96)],
     },
 ];
@@ -394,7 +395,7 @@ fn insert_history(
 
 /// The channel of a demo top-up: named in the note, else spread by customer and day
 /// (cash and WeChat Pay most common, as at a real counter).
-fn demo_channel(note: &str, customer_id: i64, days: i64) -> Channel {
+pub(crate) fn demo_channel(note: &str, customer_id: i64, days: i64) -> Channel {
     let n = note.to_ascii_lowercase();
     if n.contains("cash") || n.contains("现金") {
         return Channel::Cash;
@@ -412,7 +413,7 @@ fn demo_channel(note: &str, customer_id: i64, days: i64) -> Channel {
 
 /// An approved top-up in the past: the payment, its ledger entry. Paid equals credited:
 /// the promotions started in November 2026, after most of this history.
-fn demo_payment(
+pub(crate) fn demo_payment(
     tx: &Transaction<'_>,
     customer_id: i64,
     n: usize,
@@ -558,10 +559,6 @@ fn topups_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
 }
 
 fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
-    // A year of top-ups comes from its own seeded generator, so the customers themselves
-    // (phones, names, brands) stay what the first step always made.
-    let mut history = ChaCha8Rng::seed_from_u64(SEED + 1);
-    let presets = assets::topup_rules().presets();
     let created = store::ts(ctx.now - Duration::days(400));
     let mut used: HashSet<String> = HashSet::new();
     for (i, f) in FEATURED.iter().enumerate() {
@@ -614,6 +611,7 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             status: f.status,
             joined_on: joined,
             featured: true,
+            stops_paying: (f.phone == "13900139000").then_some(11),
         });
     }
 
@@ -671,52 +669,25 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             3 => "宽带用户",
             _ => "",
         };
-        let mut ledger = Vec::new();
-        let opening = rng.gen_range(0..20_000);
-        ledger.push((
-            rng.gen_range(200..390),
+        // The year's payments and bills follow in demo_year; this is what was there before.
+        let ledger = vec![(
+            379,
             EntryKind::Adjustment,
-            opening,
+            rng.gen_range(3_000..20_000),
             "期初余额 opening balance".to_string(),
-        ));
-        for _ in 0..rng.gen_range(0..3) {
-            let amount = [1_000, 2_000, 3_000, 5_000, 10_000, 20_000][rng.gen_range(0..6)];
-            ledger.push((
-                rng.gen_range(5..190),
-                EntryKind::TopUp,
-                amount,
-                "充值 top-up".to_string(),
-            ));
-        }
-        for _ in 0..history.gen_range(0..6) {
-            let amount = if history.gen_bool(0.85) {
-                presets[history.gen_range(0..presets.len())].0
-            } else {
-                history.gen_range(1..300) * 100 + [0, 50][history.gen_range(0..2)]
-            };
-            ledger.push((
-                history.gen_range(5..365),
-                EntryKind::TopUp,
-                amount,
-                "充值 top-up".to_string(),
-            ));
-        }
-        ledger.sort_by_key(|(days, ..)| std::cmp::Reverse(*days));
-        if status == CustomerStatus::Suspended {
-            let balance: i64 = ledger.iter().map(|(_, _, a, _)| a).sum();
-            let limit = if brand == "gotone" { 10_000 } else { 0 };
-            let arrears = balance + limit + rng.gen_range(1..3_000);
-            ledger.push((
-                rng.gen_range(1..4),
-                EntryKind::Adjustment,
-                -arrears,
-                "欠费结转 arrears carried over".to_string(),
-            ));
-        }
+        )];
+        // Those who were to end up suspended stop paying at some month of the year instead.
+        let stops_paying = (status == CustomerStatus::Suspended).then(|| rng.gen_range(2..11));
+        let status = if status == CustomerStatus::Suspended {
+            CustomerStatus::Active
+        } else {
+            status
+        };
         let mut lots = Vec::new();
         if real_name || brand != "easyown" {
             for _ in 0..rng.gen_range(0..4) {
-                let months_ago = rng.gen_range(1..36);
+                // Lots from before the year of bills (which earn their own).
+                let months_ago = rng.gen_range(13..36);
                 let index = 2026 * 12 + 10 - months_ago;
                 lots.push((
                     index / 12,
@@ -765,6 +736,7 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             status,
             joined_on: joined,
             featured: false,
+            stops_paying,
         });
     }
     Ok(())
@@ -804,7 +776,9 @@ fn redemptions_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             - Duration::days(ctx.rng.gen_range(1..30))
             - Duration::minutes(ctx.rng.gen_range(0..600));
         let today = clock::local_date(at).to_string();
-        if store::points::available(ctx.tx, id, &today)? < item.cost_points {
+        let active =
+            store::customers::get(ctx.tx, id)?.is_some_and(|c| c.status == CustomerStatus::Active);
+        if !active || store::points::available(ctx.tx, id, &today)? < item.cost_points {
             continue;
         }
         redeem_in(ctx.tx, id, &item.code, "clerk", at, &mut ctx.rng)?;

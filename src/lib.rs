@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod cli;
 pub mod demo;
+mod demo_year;
 pub mod domain;
 pub mod error;
 pub mod service;

@@ -42,9 +42,10 @@ pub struct ReminderDefaults {
     pub low_balance_fen: i64,
 }
 
-/// The shipped rates.
-pub fn rates() -> RatesFile {
-    toml::from_str(assets::RATES).expect("assets/rates.toml is valid (tested)")
+/// The shipped rates (parsed once).
+pub fn rates() -> &'static RatesFile {
+    static R: std::sync::OnceLock<RatesFile> = std::sync::OnceLock::new();
+    R.get_or_init(|| toml::from_str(assets::RATES).expect("assets/rates.toml is valid (tested)"))
 }
 
 fn common(r: &RatesFile) -> CommonRates {
@@ -279,7 +280,7 @@ pub(crate) fn check_low_balance(
 }
 
 /// Sends the data reminders at 80 % and 100 % of the month's allowance, once each.
-pub(crate) fn check_data(
+pub fn check_data(
     conn: &Connection,
     customer_id: i64,
     m: Month,
@@ -318,7 +319,7 @@ pub(crate) fn check_data(
 }
 
 /// The bill run inside the caller's transaction: one bill per unbilled customer, charged, pointed, noticed.
-pub(crate) fn run_bills_in(
+pub fn run_bills_in(
     conn: &Connection,
     m: Month,
     staff: &str,
@@ -328,7 +329,7 @@ pub(crate) fn run_bills_in(
     let now = store::ts(at);
     let month = m.text();
     let rates_file = rates();
-    let common = common(&rates_file);
+    let common = common(rates_file);
     let plans: HashMap<String, PlanAsset> = store::catalog::plans(conn)?
         .into_iter()
         .map(|p| (p.code.clone(), p))
@@ -713,7 +714,7 @@ impl Service {
         let extra = extras(&self.conn, &m.text(), Some(customer_id))?
             .remove(&customer_id)
             .unwrap_or_default();
-        let common = common(&rates());
+        let common = common(rates());
         let usage = store::usage::customer_month(&self.conn, customer_id, m.int())?;
         let pr = plan_rates(&plan);
         let rated = rate(&pr, &extra, &common, &usage);
@@ -802,7 +803,7 @@ impl Service {
         let c = store::customers::get(&self.conn, customer_id)?
             .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
         let all = store::catalog::plans(&self.conn)?;
-        let common = common(&rates());
+        let common = common(rates());
         let mut m = Month::of(self.now()).prev();
         let mut months = Vec::new();
         for _ in 0..3 {
@@ -921,7 +922,8 @@ impl Service {
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let records = parse_usage_csv(path, &phones)?;
+        let mut records = parse_usage_csv(path, &phones)?;
+        records.sort_by_key(|r| (r.month, r.customer_id, r.at));
         let staff = s.staff_id.clone();
         let at = self.now();
         let n = records.len();

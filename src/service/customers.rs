@@ -581,6 +581,15 @@ impl Service {
     }
 
     /// The newest notice of all, for the status line.
+    pub fn latest_notice_by(
+        &self,
+        staff_id: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Notice>> {
+        store::notices::latest_by(&self.conn, staff_id, &store::ts(since))
+    }
+
+    /// The newest notice written (tests and scripts).
     pub fn latest_notice(&self) -> Result<Option<Notice>> {
         store::notices::latest(&self.conn)
     }

@@ -87,7 +87,7 @@ pub fn insert(conn: &Connection, b: &NewBill<'_>, now: &str) -> Result<i64> {
 }
 
 const BILL_COLS: &str = "b.id, b.customer_id, b.month, b.plan, b.total_fen,
-    coalesce((SELECT sum(points) FROM points_lots l JOIN points_ledger p ON p.lot_id = l.id
+    coalesce((SELECT sum(p.points) FROM points_ledger p
               WHERE p.ref_type = 'bill' AND p.ref_id = CAST(b.id AS TEXT) AND p.kind = 'earn'), 0),
     b.issued_at";
 

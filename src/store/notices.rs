@@ -78,7 +78,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Notice> {
 pub fn recent(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<Notice>> {
     let mut st = conn.prepare_cached(
         "SELECT id, customer_id, template, params, text, created_at FROM notices
-         WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
+         WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
     )?;
     let rows = st.query_map(params![customer_id, limit as i64], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -90,6 +90,19 @@ pub fn latest(conn: &Connection) -> Result<Option<Notice>> {
         .query_row(
             "SELECT id, customer_id, template, params, text, created_at FROM notices ORDER BY id DESC LIMIT 1",
             [],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// The newest notice a staff member sent since an instant: the status line's toast shows only
+/// what this counter just did, never another customer's messages.
+pub fn latest_by(conn: &Connection, staff_id: &str, since: &str) -> Result<Option<Notice>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, customer_id, template, params, text, created_at FROM notices
+             WHERE staff_id = ?1 AND created_at >= ?2 ORDER BY id DESC LIMIT 1",
+            params![staff_id, since],
             from_row,
         )
         .optional()?)

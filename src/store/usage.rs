@@ -31,6 +31,7 @@ pub struct UsageRecord {
 }
 
 /// Inserts records with one prepared statement; call inside the import's transaction.
+/// Records sorted by (month, customer, time) insert fastest: they append to the index.
 pub fn insert_all(conn: &Connection, records: &[UsageRecord]) -> Result<()> {
     let mut st = conn.prepare_cached(
         "INSERT INTO usage_records(customer_id, month, at, kind, quantity, scope, other_party, service, fee_fen)

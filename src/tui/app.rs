@@ -97,6 +97,7 @@ pub struct App {
     pub(crate) status: Option<Status>,
     pub(crate) latest_notice: Option<Notice>,
     pub(crate) counter: String,
+    logged_in_at: DateTime<Utc>,
     pub(crate) points: PointsTab,
     pub(crate) bills: BillsTab,
     pub(crate) topup: TopUpForm,
@@ -123,6 +124,7 @@ impl App {
             status: None,
             latest_notice: None,
             counter: std::env::var("TOUCHPOINT_COUNTER").unwrap_or_else(|_| "01".to_string()),
+            logged_in_at: now,
             points: PointsTab::default(),
             bills: BillsTab::default(),
             topup: TopUpForm::default(),
@@ -156,11 +158,20 @@ impl App {
     pub fn login(&mut self, staff: &str, password: &str) -> Result<()> {
         let s = self.svc.login(staff, password)?;
         self.session = Some(s);
+        self.logged_in_at = self.svc.now();
         self.screen = Screen::Main;
-        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        self.latest_notice = self.toast_notice();
         self.status = None;
         self.reload_points();
         Ok(())
+    }
+
+    /// The newest notice this staff member sent since logging in.
+    fn toast_notice(&self) -> Option<Notice> {
+        let s = self.session.as_ref()?;
+        self.svc
+            .latest_notice_by(&s.staff_id, self.logged_in_at)
+            .unwrap_or(None)
     }
 
     /// The tab shown.
@@ -1049,7 +1060,7 @@ impl App {
         }
         self.topup_refresh();
         self.reload_customer();
-        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        self.latest_notice = self.toast_notice();
     }
 
     /// Takes up a customer: ends the previous visit and opens a new one.
@@ -1099,7 +1110,7 @@ impl App {
         };
         let visit = c.visit_id;
         let result = self.svc.send_otp(&s, visit);
-        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        self.latest_notice = self.toast_notice();
         let lang = self.lang;
         if let Some(Popup::Verify(p)) = self.popups.last_mut() {
             match result {
@@ -1209,7 +1220,7 @@ impl App {
             Ok(ctx) => self.customer = Some(ctx),
             Err(e) => self.report(&e),
         }
-        self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+        self.latest_notice = self.toast_notice();
         self.reload_points();
         if self.current_tab() == Tab::Bills
             && let Err(e) = self.reload_bills_view()
@@ -1257,7 +1268,7 @@ impl App {
                 if Tab::ALL.get(self.tab) == Some(&Tab::TopUp) {
                     self.topup_refresh();
                 }
-                self.latest_notice = self.svc.latest_notice().unwrap_or(None);
+                self.latest_notice = self.toast_notice();
             }
             _ => {}
         }
