@@ -19,3 +19,4 @@ pub use lang::Lang;
 pub use money::Fen;
 pub use phone::Msisdn;
 pub mod points;
+pub mod ticket;
