@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod check;
+pub mod complaints;
 pub mod customers;
 pub mod passwords;
 pub mod points;

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod points;
 pub mod redemptions;
 pub mod staff;
+pub mod tickets;
 pub mod visits;
 
 use crate::domain::Problem;
@@ -24,6 +25,7 @@ pub const APPLICATION_ID: i32 = 0x5450_4E54;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2_points.sql"),
+    include_str!("schema_v4_complaints.sql"),
 ];
 
 /// The schema version this build writes.
