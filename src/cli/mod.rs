@@ -1,5 +1,6 @@
 //! The command line: clap definitions, and one file per command group. Parse, call a service, print.
 
+pub mod complaint;
 pub mod customer;
 pub mod output;
 pub mod points;
@@ -54,6 +55,9 @@ pub enum Command {
     /// Points mall: catalog, balance, redeem, history, reverse, expire.
     #[command(subcommand)]
     Points(points::PointsCmd),
+    /// Complaints and customer service: tickets, replies, SLA, compensation, service records.
+    #[command(subcommand)]
+    Complaint(complaint::ComplaintCmd),
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -202,6 +206,7 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Customer(c)) => customer::run(&env, c),
                     Some(Command::Staff(c)) => staff::run(&env, c),
                     Some(Command::Points(c)) => points::run(&env, c),
+                    Some(Command::Complaint(c)) => complaint::run(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }
