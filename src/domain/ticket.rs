@@ -74,6 +74,21 @@ coded_enum! {
     }
 }
 
+impl Category {
+    /// A short name for narrow columns.
+    pub fn short(self, lang: Lang) -> &'static str {
+        match self {
+            Category::BillingDispute => lang.pick("账单争议", "billing"),
+            Category::UnknownVas => lang.pick("不明扣费", "VAS charge"),
+            Category::NetworkQuality => lang.pick("网络质量", "network"),
+            Category::ServiceAttitude => lang.pick("服务态度", "attitude"),
+            Category::Points => lang.pick("积分", "points"),
+            Category::TopUp => lang.pick("充值", "top-up"),
+            Category::Other => lang.pick("其他", "other"),
+        }
+    }
+}
+
 coded_enum! {
     /// How urgent a ticket is; decides the first-response target.
     Priority, "优先级", "priority" {

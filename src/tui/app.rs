@@ -14,12 +14,17 @@ use crate::tui::popups::confirm::{ConfirmAction, ConfirmMsg, ConfirmPopup};
 use crate::tui::popups::help::HelpPopup;
 use crate::tui::popups::login::{LoginForm, LoginMsg};
 use crate::tui::popups::message::MessagePopup;
+use crate::tui::popups::record::{RecordMsg, RecordPopup};
 use crate::tui::popups::search::{SearchMsg, SearchPopup};
+use crate::tui::popups::ticket_form::{TicketForm, TicketFormMsg};
 use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
 use crate::tui::tabs::Tab;
+use crate::tui::tabs::complaints::{ComplaintsTab, VIEWS, View};
 use crate::tui::tabs::points::{PointsMsg, PointsTab};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+mod complaints;
 
 /// How many search results to show.
 const SEARCH_LIMIT: usize = 50;
@@ -50,6 +55,10 @@ pub enum Popup {
     Confirm(ConfirmPopup),
     /// A message.
     Message(MessagePopup),
+    /// `n` on the Complaints tab: a new ticket.
+    TicketForm(Box<TicketForm>),
+    /// `l`: log the counter interaction.
+    Record(RecordPopup),
 }
 
 /// The customer being served.
@@ -89,6 +98,7 @@ pub struct App {
     pub(crate) latest_notice: Option<Notice>,
     pub(crate) counter: String,
     pub(crate) points: PointsTab,
+    pub(crate) complaints: ComplaintsTab,
     data_version: i64,
     last_touch: DateTime<Utc>,
     /// Set when the user has asked to leave.
@@ -113,6 +123,7 @@ impl App {
             latest_notice: None,
             counter: std::env::var("TOUCHPOINT_COUNTER").unwrap_or_else(|_| "01".to_string()),
             points: PointsTab::default(),
+            complaints: ComplaintsTab::default(),
             data_version,
             last_touch: now,
             quit: false,
@@ -147,6 +158,7 @@ impl App {
         self.latest_notice = self.svc.latest_notice().unwrap_or(None);
         self.status = None;
         self.reload_points();
+        self.reload_complaints();
         Ok(())
     }
 
@@ -194,6 +206,8 @@ impl App {
             Popup::Verify(v) => v.is_dirty(),
             Popup::Search(s) => !s.field.value().is_empty(),
             Popup::Confirm(c) => c.is_dirty(),
+            Popup::TicketForm(f) => f.is_dirty(),
+            Popup::Record(r) => r.is_dirty(),
             _ => false,
         })
     }
@@ -250,6 +264,11 @@ impl App {
             self.points_msg(msg);
             return;
         }
+        if self.current_tab() == Tab::Complaints && self.complaints.is_typing() {
+            let msg = self.complaints.key(k, &self.keymap);
+            self.complaints_msg(msg);
+            return;
+        }
         match self.keymap.action("global", &k) {
             Some(Action::Quit) => self.ask_quit(),
             Some(Action::Help) => self.popups.push(Popup::Help(HelpPopup::default())),
@@ -264,12 +283,16 @@ impl App {
             }
             Some(Action::Verify) => self.open_verify(),
             Some(Action::EndVisit) => self.end_visit(),
+            Some(Action::LogRecord) => self.open_record(),
             Some(Action::Back) => self.tab_back(),
             _ => self.tab_key(k),
         }
     }
 
     fn tab_back(&mut self) {
+        if self.current_tab() == Tab::Complaints && self.complaints.back() {
+            self.reload_complaints();
+        }
         if self.current_tab() == Tab::Points {
             if self.points.showing_history {
                 self.points.showing_history = false;
@@ -283,6 +306,10 @@ impl App {
         if self.current_tab() == Tab::Points {
             let msg = self.points.key(k, &self.keymap);
             self.points_msg(msg);
+        }
+        if self.current_tab() == Tab::Complaints {
+            let msg = self.complaints.key(k, &self.keymap);
+            self.complaints_msg(msg);
         }
     }
 
@@ -368,7 +395,7 @@ impl App {
         }
     }
 
-    fn confirmed(&mut self, action: ConfirmAction, reason: String) {
+    fn confirmed(&mut self, action: ConfirmAction, reason: String, second: String) {
         let lang = self.lang;
         let Some(s) = self.session.clone() else {
             return;
@@ -414,6 +441,15 @@ impl App {
                         }));
                     }
                 }
+            }
+            ConfirmAction::TicketState { .. }
+            | ConfirmAction::TicketReply { .. }
+            | ConfirmAction::TicketNote { .. }
+            | ConfirmAction::TicketAssign { .. }
+            | ConfirmAction::TicketResolve { .. }
+            | ConfirmAction::TicketClose { .. }
+            | ConfirmAction::ApproveCompensation { .. } => {
+                self.ticket_confirmed(&s, action, &reason, &second)
             }
             ConfirmAction::ReverseRedemption { id } => {
                 match self.svc.reverse_redemption(&s, id, &reason) {
@@ -492,8 +528,9 @@ impl App {
                 ConfirmMsg::Yes => {
                     let action = c.action.clone();
                     let reason = c.reason_text();
+                    let second = c.second_text();
                     self.popups.pop();
-                    self.confirmed(action, reason);
+                    self.confirmed(action, reason, second);
                 }
                 ConfirmMsg::No => {
                     self.popups.pop();
@@ -503,6 +540,20 @@ impl App {
             Popup::Message(_) => {
                 self.popups.pop();
             }
+            Popup::TicketForm(form) => match form.key(k) {
+                TicketFormMsg::Close => {
+                    self.popups.pop();
+                }
+                TicketFormMsg::Submit(input) => self.open_ticket(input),
+                TicketFormMsg::Nothing => {}
+            },
+            Popup::Record(r) => match r.key(k) {
+                RecordMsg::Close => {
+                    self.popups.pop();
+                }
+                RecordMsg::Submit(kind, category, notes) => self.log_record(kind, category, notes),
+                RecordMsg::Nothing => {}
+            },
         }
     }
 
@@ -531,6 +582,13 @@ impl App {
                 self.customer = Some(ctx);
                 self.last_touch = self.svc.now();
                 self.reload_points();
+                // The Complaints tab follows the customer: their own tickets and records.
+                if let Some(i) = VIEWS.iter().position(|v| *v == View::Customer) {
+                    self.complaints.view = i;
+                    self.complaints.selected = 0;
+                    self.complaints.detail = None;
+                }
+                self.reload_complaints();
             }
             Err(e) => self.report(&e),
         }
@@ -606,6 +664,11 @@ impl App {
             None => self.set_status(t(self.lang, "status.no_customer"), true),
         }
         self.reload_points();
+        if self.complaints.current() == View::Customer {
+            self.complaints.view = 0;
+            self.complaints.selected = 0;
+        }
+        self.reload_complaints();
     }
 
     /// Reloads the catalogue and, for the customer taken up, their points and (once verified) history.
@@ -664,6 +727,7 @@ impl App {
         }
         self.latest_notice = self.svc.latest_notice().unwrap_or(None);
         self.reload_points();
+        self.reload_complaints();
     }
 
     /// A key press while a verified customer is open keeps the visit fresh (at most every 30 s).
@@ -702,6 +766,9 @@ impl App {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
                 self.reload_customer();
+                if self.customer.is_none() {
+                    self.reload_complaints();
+                }
                 self.latest_notice = self.svc.latest_notice().unwrap_or(None);
             }
             _ => {}

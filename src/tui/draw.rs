@@ -56,6 +56,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
             match Tab::ALL.get(app.tab) {
                 Some(Tab::Customer) | None => tabs::customer::draw(app, f, rows[3]),
                 Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
+                Some(Tab::Complaints) => tabs::complaints::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }
@@ -74,6 +75,15 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
             Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, Tab::ALL.len()),
             Popup::Confirm(c) => c.draw(f, area, app.lang),
             Popup::Message(m) => m.draw(f, area, t(app.lang, "message.any_key")),
+            Popup::TicketForm(p) => p.draw(f, area, app.lang),
+            Popup::Record(p) => {
+                let who = app
+                    .customer
+                    .as_ref()
+                    .map(|c| format!("{} {}", c.view.phone_display(), c.view.name))
+                    .unwrap_or_default();
+                p.draw(f, rows[3], app.lang, &who)
+            }
         }
     }
 }

@@ -51,7 +51,13 @@ impl HelpPopup {
             t(lang, "help.section.popups").to_string(),
             theme::warn(),
         )));
-        for k in ["help.popup.search", "help.popup.verify", "help.popup.login"] {
+        for k in [
+            "help.popup.search",
+            "help.popup.verify",
+            "help.popup.login",
+            "help.popup.ticket_form",
+            "help.popup.record",
+        ] {
             out.push(Line::from(format!("  {}", t(lang, k))));
         }
         out

@@ -4,7 +4,9 @@ pub mod confirm;
 pub mod help;
 pub mod login;
 pub mod message;
+pub mod record;
 pub mod search;
+pub mod ticket_form;
 pub mod verify;
 
 use ratatui::Frame;

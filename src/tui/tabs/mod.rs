@@ -1,5 +1,6 @@
 //! One file per tab. Only tabs that are built are listed, so none is shown empty.
 
+pub mod complaints;
 pub mod customer;
 pub mod points;
 
@@ -13,17 +14,20 @@ pub enum Tab {
     Customer,
     /// 积分商城: balance, catalogue, redemption and history.
     Points,
+    /// 投诉与客服: the ticket queue, ticket detail and actions, service records.
+    Complaints,
 }
 
 impl Tab {
     /// The tabs that exist, in order; number keys pick them.
-    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::Points];
+    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::Points, Tab::Complaints];
 
     /// The tab's title.
     pub fn title(self, lang: Lang) -> &'static str {
         match self {
             Tab::Customer => t(lang, "tab.customer"),
             Tab::Points => t(lang, "tab.points"),
+            Tab::Complaints => t(lang, "tab.complaints"),
         }
     }
 }
