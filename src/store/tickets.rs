@@ -387,11 +387,11 @@ pub fn insert_record(
     Ok(conn.last_insert_rowid())
 }
 
-/// A customer's service records, newest first.
+/// A customer's service records, newest first (by when they happened).
 pub fn records_of(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<RecordRow>> {
     let mut st = conn.prepare_cached(
         "SELECT id, customer_id, kind, category, notes, ticket_id, staff_id, created_at
-         FROM service_records WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
+         FROM service_records WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
     )?;
     let rows = st.query_map(params![customer_id, limit as i64], |r| {
         Ok(RecordRow {

@@ -252,6 +252,12 @@ impl ConfirmPopup {
         lines.push(Line::from(""));
         let foot = match &self.error {
             Some(e) => Span::styled(e.clone(), theme::error()),
+            None if self.second.is_some() => {
+                Span::styled(t(lang, "confirm.fields_keys"), theme::warn())
+            }
+            None if self.field_label.is_some() => {
+                Span::styled(t(lang, "confirm.field_keys"), theme::warn())
+            }
             None if self.reason.is_some() => {
                 Span::styled(t(lang, "confirm.reason_keys"), theme::warn())
             }

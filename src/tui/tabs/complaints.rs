@@ -688,6 +688,15 @@ fn draw_detail(d: &TicketDetail, f: &mut Frame<'_>, area: Rect, lang: Lang, scro
                     .unwrap_or("")
             ),
             "assign" => format!("{} → {}", t(lang, "complaints.event.assign"), e.text),
+            "compensation" => format!(
+                "{} · {}",
+                t(lang, "complaints.event.compensation"),
+                match e.to_status.as_deref() {
+                    Some("approved") => t(lang, "complaints.comp.approved"),
+                    Some("declined") => t(lang, "complaints.comp.declined"),
+                    _ => t(lang, "complaints.comp.proposed"),
+                }
+            ),
             k => t(lang, &format!("complaints.event.{k}")).to_string(),
         };
         let style = match e.kind.as_str() {
