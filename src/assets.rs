@@ -24,6 +24,8 @@ pub const RATES: &str = include_str!("../assets/rates.toml");
 pub const TOPUP: &str = include_str!("../assets/topup.toml");
 /// `assets/names.toml`: surnames and given-name characters for demo customers.
 pub const NAMES: &str = include_str!("../assets/names.toml");
+/// `assets/complaints.toml`: SLA targets and complaint rules.
+pub const COMPLAINTS: &str = include_str!("../assets/complaints.toml");
 
 #[derive(Deserialize)]
 struct BrandFile {
@@ -149,6 +151,37 @@ pub fn names() -> Names {
     toml::from_str(NAMES).expect("assets/names.toml is valid (tested)")
 }
 
+#[derive(Deserialize)]
+struct ComplaintsFile {
+    first_response_hours: crate::domain::ticket::FirstResponseHours,
+    rules: ComplaintRules,
+}
+
+#[derive(Deserialize)]
+struct ComplaintRules {
+    resolution_days: i64,
+    near_due_percent: i64,
+    stale_dispute_months: i64,
+    max_compensation_fen: i64,
+}
+
+/// The SLA targets and complaint rules.
+pub fn sla_policy() -> crate::domain::ticket::SlaPolicy {
+    static P: std::sync::OnceLock<crate::domain::ticket::SlaPolicy> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let f: ComplaintsFile =
+            toml::from_str(COMPLAINTS).expect("assets/complaints.toml is valid (tested)");
+        crate::domain::ticket::SlaPolicy {
+            first_response_hours: f.first_response_hours,
+            resolution_days: f.rules.resolution_days,
+            near_due_percent: f.rules.near_due_percent,
+            stale_dispute_months: f.rules.stale_dispute_months,
+            max_compensation_fen: f.rules.max_compensation_fen,
+        }
+    })
+    .clone()
+}
+
 /// Fills `{key}` placeholders from the parameters; unknown placeholders stay as written.
 pub fn render(template: &str, params: &BTreeMap<String, String>) -> String {
     let mut out = template.to_string();
@@ -200,6 +233,26 @@ mod tests {
             assert!(notice_templates().contains_key(t), "{t}");
         }
         topup_rules().validate().unwrap();
+        for t in [
+            "complaint_received",
+            "complaint_reply",
+            "complaint_resolved",
+            "complaint_compensated",
+        ] {
+            assert!(notice_templates().contains_key(t), "{t}");
+        }
+        let sla = sla_policy();
+        assert_eq!(
+            (
+                sla.first_response_hours.urgent,
+                sla.first_response_hours.high,
+                sla.first_response_hours.normal,
+                sla.first_response_hours.low,
+                sla.resolution_days,
+                sla.stale_dispute_months
+            ),
+            (4, 24, 48, 72, 15, 5)
+        );
         let names = names();
         assert!(names.surnames.len() >= 50 && names.given.len() >= 50);
     }

@@ -81,6 +81,7 @@ pub const STEPS: &[(&str, Step)] = &[
     ("year", crate::demo_year::year_step),
     ("topups", topups_step),
     ("redemptions", redemptions_step),
+    ("complaints", complaints_step),
 ];
 
 /// What was built.
@@ -782,6 +783,414 @@ fn redemptions_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             continue;
         }
         redeem_in(ctx.tx, id, &item.code, "clerk", at, &mut ctx.rng)?;
+    }
+    Ok(())
+}
+
+/// A hand-made ticket of the demo queue: who, what, and what happened to it, in hours before now.
+struct DemoTicket {
+    /// A featured phone, or `None` for a generated active customer.
+    phone: Option<&'static str>,
+    category: crate::domain::ticket::Category,
+    priority: crate::domain::ticket::Priority,
+    channel: crate::domain::ticket::Channel,
+    month: Option<&'static str>,
+    text: &'static str,
+    /// Hours before now it was opened.
+    opened_h: f64,
+    steps: &'static [(f64, DemoStep)],
+}
+
+/// Something done to a demo ticket, hours before now.
+#[derive(Clone, Copy)]
+enum DemoStep {
+    Assign(&'static str),
+    Start,
+    Wait(&'static str),
+    Resume(&'static str),
+    Reply(&'static str),
+    Note(&'static str),
+    Resolve(&'static str, Option<i64>),
+    Approve,
+}
+
+const DEMO_TICKETS: &[DemoTicket] = {
+    use crate::domain::ticket::{Category::*, Channel::*, Priority::*};
+    use DemoStep::*;
+    &[
+        DemoTicket {
+            phone: Some(TRIAL_PHONE),
+            category: UnknownVas,
+            priority: High,
+            channel: Counter,
+            month: Some("2026-11"),
+            text: "11月账单有一项“增值业务费 15元”，客户表示从未订购过任何增值业务，要求说明并退还。",
+            opened_h: 18.7,
+            steps: &[
+                (18.5, Assign("clerk")),
+                (18.4, Start),
+                (
+                    18.0,
+                    Note(
+                        "查询订购记录：2026-10-12 通过短信订购“咪咕视频会员”，需核实是否本人操作。",
+                    ),
+                ),
+                (
+                    17.6,
+                    Reply(
+                        "您好，经查该费用为咪咕视频会员月费，我们正在核实订购来源，两个工作日内给您答复。",
+                    ),
+                ),
+            ],
+        },
+        DemoTicket {
+            phone: Some("13900139000"),
+            category: TopUp,
+            priority: Urgent,
+            channel: Hotline,
+            month: None,
+            text: "昨晚通过支付宝充值 50 元，支付成功但号码仍然停机，急需使用手机。",
+            opened_h: 3.33,
+            steps: &[],
+        },
+        DemoTicket {
+            phone: Some("18800188000"),
+            category: NetworkQuality,
+            priority: Normal,
+            channel: Online,
+            month: None,
+            text: "家中（浦东新区某小区 12 楼）室内 4G/5G 信号很弱，通话经常断线。",
+            opened_h: 145.0,
+            steps: &[
+                (144.0, Assign("super")),
+                (143.5, Start),
+                (
+                    140.0,
+                    Reply("已提交网络优化工单，请您方便时在家中使用“信号测试”并反馈结果。"),
+                ),
+                (139.5, Wait("等待客户在家中测试信号并回传截图")),
+            ],
+        },
+        DemoTicket {
+            phone: Some("13500135000"),
+            category: ServiceAttitude,
+            priority: Normal,
+            channel: Counter,
+            month: None,
+            text: "老人办理业务时工作人员不耐烦，讲解太快，老人没听明白就被要求签字。",
+            opened_h: 530.0,
+            steps: &[
+                (529.0, Assign("clerk")),
+                (528.0, Start),
+                (
+                    520.0,
+                    Reply("非常抱歉给您带来不好的体验，我们已安排值班长了解情况，会尽快回复。"),
+                ),
+                (300.0, Note("已约谈当班营业员，待值班长与家属电话沟通。")),
+            ],
+        },
+        DemoTicket {
+            phone: Some("15800158000"),
+            category: BillingDispute,
+            priority: Normal,
+            channel: Counter,
+            month: Some("2026-05"),
+            text: "对 5 月账单的国内通话费有异议，认为套餐内分钟数未扣减就收费。",
+            opened_h: 20.0,
+            steps: &[],
+        },
+        DemoTicket {
+            phone: None,
+            category: BillingDispute,
+            priority: Urgent,
+            channel: Hotline,
+            month: Some("2026-11"),
+            text: "本月被扣国际漫游费 268 元，客户称本月并未出境。",
+            opened_h: 18.0,
+            steps: &[],
+        },
+        DemoTicket {
+            phone: None,
+            category: UnknownVas,
+            priority: High,
+            channel: Counter,
+            month: Some("2026-10"),
+            text: "彩铃业务已于 9 月退订，10 月仍被收取 5 元彩铃功能费。",
+            opened_h: 330.0,
+            steps: &[
+                (329.0, Assign("clerk")),
+                (328.0, Start),
+                (
+                    320.0,
+                    Reply("经核实退订未成功同步，我们将退还费用并给予补偿。"),
+                ),
+                (
+                    200.0,
+                    Resolve(
+                        "已重新退订彩铃并退还 10 月功能费，另补偿 15 元话费。",
+                        Some(1_500),
+                    ),
+                ),
+                (0.83, Approve),
+            ],
+        },
+        DemoTicket {
+            phone: None,
+            category: NetworkQuality,
+            priority: Normal,
+            channel: Online,
+            month: None,
+            text: "单位附近基站故障，连续三天无法上网，影响工作。",
+            opened_h: 70.0,
+            steps: &[
+                (69.0, Assign("super")),
+                (68.0, Start),
+                (60.0, Reply("基站已于今日修复，请您重启手机后再试。")),
+                (
+                    17.0,
+                    Resolve(
+                        "基站故障已修复，建议补偿当月 3 天流量费 10 元。",
+                        Some(1_000),
+                    ),
+                ),
+            ],
+        },
+        DemoTicket {
+            phone: None,
+            category: Points,
+            priority: Low,
+            channel: Online,
+            month: None,
+            text: "积分兑换的电子券显示已使用，但本人从未使用过。",
+            opened_h: 40.0,
+            steps: &[
+                (39.0, Assign("clerk")),
+                (38.0, Start),
+                (30.0, Wait("请客户提供电子券截图及兑换时间")),
+                (26.0, Resume("客户已提供截图，转合作商核查")),
+            ],
+        },
+        DemoTicket {
+            phone: None,
+            category: Other,
+            priority: Normal,
+            channel: Counter,
+            month: None,
+            text: "要求补寄近一年的纸质发票。",
+            opened_h: 1.5,
+            steps: &[],
+        },
+    ]
+};
+
+/// Closed complaints of the past year: category, rating, comment.
+const DEMO_RATINGS: &[(crate::domain::ticket::Category, i64, &str)] = {
+    use crate::domain::ticket::Category::*;
+    &[
+        (BillingDispute, 4, "解释清楚了"),
+        (BillingDispute, 3, "处理有点慢"),
+        (BillingDispute, 5, ""),
+        (UnknownVas, 2, "退费周期太长"),
+        (UnknownVas, 4, ""),
+        (UnknownVas, 3, "希望以后订购要二次确认"),
+        (NetworkQuality, 3, "信号还是一般"),
+        (NetworkQuality, 4, ""),
+        (NetworkQuality, 2, "修了一周"),
+        (ServiceAttitude, 5, "值班长亲自道歉，很满意"),
+        (ServiceAttitude, 4, ""),
+        (Points, 5, "很快就处理好了"),
+        (Points, 4, ""),
+        (TopUp, 5, "到账了"),
+        (TopUp, 4, ""),
+        (TopUp, 5, ""),
+        (Other, 4, ""),
+        (Other, 3, "要跑两趟"),
+    ]
+};
+
+/// The complaints queue: new, in progress, waiting on the customer, overdue, resolved with
+/// compensation (approved and awaiting approval), closed with ratings over the past year, and
+/// counter service records (enquiries, transactions).
+fn complaints_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    use crate::domain::ticket::{Category, Channel, Priority, RecordKind, TicketStatus};
+    use crate::service::complaints::{
+        NewComplaint, assign_in, close_in, decide_compensation_in, note_in, open_in, record_in,
+        reply_in, resolve_in, transition_in,
+    };
+    let now = ctx.now;
+    let ago = |h: f64| now - Duration::seconds((h * 3600.0) as i64);
+    let mut pool: Vec<i64> = ctx
+        .customers
+        .iter()
+        .filter(|c| !c.featured && c.status == CustomerStatus::Active)
+        .map(|c| c.id)
+        .collect();
+    pool.shuffle(&mut ctx.rng);
+    let mut pool = pool.into_iter();
+    let mut next_customer = || pool.next().expect("enough generated customers");
+    // The year's closed tickets first, so ids follow time.
+    for (i, (category, rating, comment)) in DEMO_RATINGS.iter().enumerate() {
+        let customer_id = next_customer();
+        let opened = ago(24.0 * (340.0 - i as f64 * 17.0) + ctx.rng.gen_range(0.0..8.0));
+        let clerk = if ctx.rng.gen_bool(0.6) {
+            "clerk"
+        } else {
+            "super"
+        };
+        let id = open_in(
+            ctx.tx,
+            &NewComplaint {
+                customer_id,
+                category: *category,
+                priority: [
+                    Priority::Low,
+                    Priority::Normal,
+                    Priority::Normal,
+                    Priority::High,
+                ][ctx.rng.gen_range(0..4)],
+                channel: [Channel::Counter, Channel::Hotline, Channel::Online]
+                    [ctx.rng.gen_range(0..3)],
+                description: format!(
+                    "{}：客户来电/到厅反映问题，详见备注。",
+                    category.label(crate::domain::Lang::Zh)
+                ),
+                disputed_month: None,
+                assignee: Some(clerk.to_string()),
+            },
+            "clerk",
+            opened,
+        )?;
+        let h = |x: i64| opened + Duration::hours(x);
+        transition_in(ctx.tx, id, TicketStatus::InProgress, "", clerk, h(1))?;
+        reply_in(
+            ctx.tx,
+            id,
+            "您好，您反映的问题我们已经受理并核实，处理结果稍后通知您。",
+            clerk,
+            h(3),
+        )?;
+        resolve_in(
+            ctx.tx,
+            id,
+            "已核实并处理完毕，已向客户解释原因。",
+            None,
+            clerk,
+            h(30 + ctx.rng.gen_range(0..100)),
+        )?;
+        close_in(ctx.tx, id, *rating, comment, clerk, h(140))?;
+    }
+    for t in DEMO_TICKETS {
+        let customer_id = match t.phone {
+            Some(p) => ctx
+                .customers
+                .iter()
+                .find(|c| c.phone == p)
+                .map(|c| c.id)
+                .expect("featured customer exists"),
+            None => next_customer(),
+        };
+        let id = open_in(
+            ctx.tx,
+            &NewComplaint {
+                customer_id,
+                category: t.category,
+                priority: t.priority,
+                channel: t.channel,
+                description: t.text.to_string(),
+                disputed_month: t.month.map(str::to_string),
+                assignee: None,
+            },
+            "clerk",
+            ago(t.opened_h),
+        )?;
+        let mut who = "clerk";
+        for (h, step) in t.steps {
+            let at = ago(*h);
+            match *step {
+                DemoStep::Assign(s) => {
+                    assign_in(ctx.tx, id, s, "clerk", at)?;
+                    who = s;
+                }
+                DemoStep::Start => {
+                    transition_in(ctx.tx, id, TicketStatus::InProgress, "", who, at)?
+                }
+                DemoStep::Wait(n) => {
+                    transition_in(ctx.tx, id, TicketStatus::WaitingCustomer, n, who, at)?
+                }
+                DemoStep::Resume(n) => {
+                    transition_in(ctx.tx, id, TicketStatus::InProgress, n, who, at)?
+                }
+                DemoStep::Reply(text) => {
+                    reply_in(ctx.tx, id, text, who, at)?;
+                }
+                DemoStep::Note(text) => {
+                    note_in(ctx.tx, id, text, who, at)?;
+                }
+                DemoStep::Resolve(text, fen) => {
+                    resolve_in(ctx.tx, id, text, fen.map(Fen), who, at)?
+                }
+                DemoStep::Approve => {
+                    decide_compensation_in(ctx.tx, id, true, "", "super", at)?;
+                }
+            }
+        }
+    }
+    // Counter interactions of the last month, and the seed-trial customer's own.
+    let trial = ctx
+        .customers
+        .iter()
+        .find(|c| c.phone == TRIAL_PHONE)
+        .map(|c| c.id);
+    if let Some(id) = trial {
+        record_in(
+            ctx.tx,
+            id,
+            RecordKind::Enquiry,
+            Category::Points,
+            "询问 412 积分年底到期如何使用，已介绍积分商城。",
+            "clerk",
+            ago(24.0 * 12.0),
+        )?;
+        record_in(
+            ctx.tx,
+            id,
+            RecordKind::Transaction,
+            Category::Other,
+            "补办 SIM 卡（原卡损坏）。",
+            "clerk",
+            ago(24.0 * 40.0),
+        )?;
+    }
+    const ENQUIRIES: &[(RecordKind, Category, &str)] = &[
+        (
+            RecordKind::Enquiry,
+            Category::BillingDispute,
+            "询问本月账单明细",
+        ),
+        (
+            RecordKind::Enquiry,
+            Category::Points,
+            "查询积分余额及兑换方式",
+        ),
+        (
+            RecordKind::Enquiry,
+            Category::NetworkQuality,
+            "咨询 5G 覆盖范围",
+        ),
+        (RecordKind::Enquiry, Category::TopUp, "咨询充值优惠活动"),
+        (RecordKind::Transaction, Category::Other, "办理副卡"),
+        (
+            RecordKind::Transaction,
+            Category::UnknownVas,
+            "退订视频会员",
+        ),
+        (RecordKind::Transaction, Category::Other, "修改服务密码"),
+    ];
+    for _ in 0..60 {
+        let customer_id = next_customer();
+        let (kind, category, notes) = ENQUIRIES[ctx.rng.gen_range(0..ENQUIRIES.len())];
+        let at = ago(ctx.rng.gen_range(2.0..24.0 * 30.0));
+        record_in(ctx.tx, customer_id, kind, category, notes, "clerk", at)?;
     }
     Ok(())
 }

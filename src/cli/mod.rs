@@ -1,6 +1,7 @@
 //! The command line: clap definitions, and one file per command group. Parse, call a service, print.
 
 pub mod bill;
+pub mod complaint;
 pub mod customer;
 pub mod output;
 pub mod points;
@@ -67,6 +68,9 @@ pub enum Command {
     /// Top-up payments: list, show, complete or void a pending one, refund (supervisor), receipt.
     #[command(subcommand)]
     Payment(topup::PaymentCmd),
+    /// Complaints and customer service: tickets, replies, SLA, compensation, service records.
+    #[command(subcommand)]
+    Complaint(complaint::ComplaintCmd),
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -219,6 +223,7 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Usage(c)) => bill::run_usage(&env, c),
                     Some(Command::Topup(a)) => topup::run_topup(&env, a),
                     Some(Command::Payment(c)) => topup::run_payment(&env, c),
+                    Some(Command::Complaint(c)) => complaint::run(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }

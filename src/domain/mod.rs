@@ -23,3 +23,4 @@ pub use money::Fen;
 pub use phone::Msisdn;
 pub mod points;
 pub mod rating;
+pub mod ticket;

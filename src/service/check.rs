@@ -59,6 +59,7 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
     r.problems.extend(store::points::mismatches(conn)?);
     r.problems.extend(store::redemptions::problems(conn)?);
     r.problems.extend(store::topups::problems(conn)?);
+    r.problems.extend(store::tickets::problems(conn)?);
     r.audit_rows = store::audit::count(conn)?;
     if let Some((id, why)) = store::audit::verify_chain(conn)? {
         r.problems

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bills;
 pub mod check;
+pub mod complaints;
 pub mod customers;
 pub mod gateway;
 pub mod passwords;

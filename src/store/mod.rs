@@ -10,6 +10,7 @@ pub mod notices;
 pub mod points;
 pub mod redemptions;
 pub mod staff;
+pub mod tickets;
 pub mod topups;
 pub mod usage;
 pub mod visits;
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2_points.sql"),
     include_str!("schema_v3_topup.sql"),
+    include_str!("schema_v4_complaints.sql"),
     include_str!("schema_v5_bills.sql"),
 ];
 

@@ -14,15 +14,20 @@ use crate::tui::popups::help::HelpPopup;
 use crate::tui::popups::login::{LoginForm, LoginMsg};
 use crate::tui::popups::message::MessagePopup;
 use crate::tui::popups::receipt::ReceiptPopup;
+use crate::tui::popups::record::{RecordMsg, RecordPopup};
 use crate::tui::popups::refund::{RefundMsg, RefundPopup};
 use crate::tui::popups::search::{SearchMsg, SearchPopup};
+use crate::tui::popups::ticket_form::{TicketForm, TicketFormMsg};
 use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
 use crate::tui::tabs::Tab;
 use crate::tui::tabs::bills::{BillsMsg, BillsTab};
+use crate::tui::tabs::complaints::{ComplaintsTab, VIEWS, View};
 use crate::tui::tabs::points::{PointsMsg, PointsTab};
 use crate::tui::tabs::topup::{Focus, TopUpForm, TopUpMsg};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+mod complaints;
 
 /// How many search results to show.
 const SEARCH_LIMIT: usize = 50;
@@ -59,6 +64,10 @@ pub enum Popup {
     Receipt(ReceiptPopup),
     /// A supervisor's refund.
     Refund(RefundPopup),
+    /// `n` on the Complaints tab: a new ticket.
+    TicketForm(Box<TicketForm>),
+    /// `l`: log the counter interaction.
+    Record(RecordPopup),
 }
 
 /// The customer being served.
@@ -101,6 +110,7 @@ pub struct App {
     pub(crate) points: PointsTab,
     pub(crate) bills: BillsTab,
     pub(crate) topup: TopUpForm,
+    pub(crate) complaints: ComplaintsTab,
     data_version: i64,
     last_touch: DateTime<Utc>,
     /// Set when the user has asked to leave.
@@ -128,6 +138,7 @@ impl App {
             points: PointsTab::default(),
             bills: BillsTab::default(),
             topup: TopUpForm::default(),
+            complaints: ComplaintsTab::default(),
             data_version,
             last_touch: now,
             quit: false,
@@ -163,6 +174,7 @@ impl App {
         self.latest_notice = self.toast_notice();
         self.status = None;
         self.reload_points();
+        self.reload_complaints();
         Ok(())
     }
 
@@ -222,6 +234,8 @@ impl App {
             Popup::Refund(r) => r.is_dirty(),
             Popup::Search(s) => !s.field.value().is_empty(),
             Popup::Confirm(c) => c.is_dirty(),
+            Popup::TicketForm(f) => f.is_dirty(),
+            Popup::Record(r) => r.is_dirty(),
             _ => false,
         })
     }
@@ -292,6 +306,11 @@ impl App {
             return;
         }
         let before = self.tab;
+        if self.current_tab() == Tab::Complaints && self.complaints.is_typing() {
+            let msg = self.complaints.key(k, &self.keymap);
+            self.complaints_msg(msg);
+            return;
+        }
         match self.keymap.action("global", &k) {
             Some(Action::Quit) => self.ask_quit(),
             Some(Action::Help) => self.popups.push(Popup::Help(HelpPopup::default())),
@@ -306,6 +325,7 @@ impl App {
             }
             Some(Action::Verify) => self.open_verify(),
             Some(Action::EndVisit) => self.end_visit(),
+            Some(Action::LogRecord) => self.open_record(),
             Some(Action::Back) => self.tab_back(),
             _ => self.tab_key(k),
         }
@@ -317,6 +337,9 @@ impl App {
     fn tab_back(&mut self) {
         if self.current_tab() == Tab::Bills {
             self.bills.back();
+        }
+        if self.current_tab() == Tab::Complaints && self.complaints.back() {
+            self.reload_complaints();
         }
         if self.current_tab() == Tab::Points {
             if self.points.showing_history {
@@ -336,6 +359,10 @@ impl App {
             Tab::Bills => {
                 let msg = self.bills.key(k, &self.keymap);
                 self.bills_msg(msg);
+            }
+            Tab::Complaints => {
+                let msg = self.complaints.key(k, &self.keymap);
+                self.complaints_msg(msg);
             }
             Tab::Customer | Tab::TopUp => {}
         }
@@ -535,7 +562,7 @@ impl App {
         }
     }
 
-    fn confirmed(&mut self, action: ConfirmAction, reason: String) {
+    fn confirmed(&mut self, action: ConfirmAction, reason: String, second: String) {
         let lang = self.lang;
         let Some(s) = self.session.clone() else {
             return;
@@ -585,6 +612,15 @@ impl App {
                         }));
                     }
                 }
+            }
+            ConfirmAction::TicketState { .. }
+            | ConfirmAction::TicketReply { .. }
+            | ConfirmAction::TicketNote { .. }
+            | ConfirmAction::TicketAssign { .. }
+            | ConfirmAction::TicketResolve { .. }
+            | ConfirmAction::TicketClose { .. }
+            | ConfirmAction::ApproveCompensation { .. } => {
+                self.ticket_confirmed(&s, action, &reason, &second)
             }
             ConfirmAction::ReverseRedemption { id } => {
                 match self.svc.reverse_redemption(&s, id, &reason) {
@@ -663,8 +699,9 @@ impl App {
                 ConfirmMsg::Yes => {
                     let action = c.action.clone();
                     let reason = c.reason_text();
+                    let second = c.second_text();
                     self.popups.pop();
-                    self.confirmed(action, reason);
+                    self.confirmed(action, reason, second);
                 }
                 ConfirmMsg::No => {
                     self.popups.pop();
@@ -726,9 +763,27 @@ impl App {
                         },
                         reason: None,
                         error: None,
+                        field_label: None,
+                        optional: false,
+                        second: None,
+                        on_second: false,
                     }));
                 }
                 RefundMsg::Nothing => {}
+            },
+            Popup::TicketForm(form) => match form.key(k) {
+                TicketFormMsg::Close => {
+                    self.popups.pop();
+                }
+                TicketFormMsg::Submit(input) => self.open_ticket(input),
+                TicketFormMsg::Nothing => {}
+            },
+            Popup::Record(r) => match r.key(k) {
+                RecordMsg::Close => {
+                    self.popups.pop();
+                }
+                RecordMsg::Submit(kind, category, notes) => self.log_record(kind, category, notes),
+                RecordMsg::Nothing => {}
             },
         }
     }
@@ -884,6 +939,10 @@ impl App {
             action: ConfirmAction::TopUp(request),
             reason: None,
             error: None,
+            field_label: None,
+            optional: false,
+            second: None,
+            on_second: false,
         }));
     }
 
@@ -931,6 +990,10 @@ impl App {
             action,
             reason: None,
             error: None,
+            field_label: None,
+            optional: false,
+            second: None,
+            on_second: false,
         }));
     }
 
@@ -979,7 +1042,14 @@ impl App {
         let result = match action {
             ConfirmAction::Quit
             | ConfirmAction::Redeem { .. }
-            | ConfirmAction::ReverseRedemption { .. } => return,
+            | ConfirmAction::ReverseRedemption { .. }
+            | ConfirmAction::TicketState { .. }
+            | ConfirmAction::TicketReply { .. }
+            | ConfirmAction::TicketNote { .. }
+            | ConfirmAction::TicketAssign { .. }
+            | ConfirmAction::TicketResolve { .. }
+            | ConfirmAction::TicketClose { .. }
+            | ConfirmAction::ApproveCompensation { .. } => return,
             ConfirmAction::TopUp(req) => self.svc.top_up(&s, &req).map(Some),
             ConfirmAction::CompletePayment(id) => {
                 self.svc.payment_complete(&s, &id.to_string()).map(Some)
@@ -1089,6 +1159,13 @@ impl App {
                 self.last_touch = self.svc.now();
                 self.bills = BillsTab::default();
                 self.reload_points();
+                // The Complaints tab follows the customer: their own tickets and records.
+                if let Some(i) = VIEWS.iter().position(|v| *v == View::Customer) {
+                    self.complaints.view = i;
+                    self.complaints.selected = 0;
+                    self.complaints.detail = None;
+                }
+                self.reload_complaints();
             }
             Err(e) => self.report(&e),
         }
@@ -1164,6 +1241,11 @@ impl App {
             None => self.set_status(t(self.lang, "status.no_customer"), true),
         }
         self.reload_points();
+        if self.complaints.current() == View::Customer {
+            self.complaints.view = 0;
+            self.complaints.selected = 0;
+        }
+        self.reload_complaints();
     }
 
     /// Reloads the catalogue and, for the customer taken up, their points and (once verified) history.
@@ -1227,6 +1309,7 @@ impl App {
         {
             self.report(&e);
         }
+        self.reload_complaints();
     }
 
     /// A key press while a verified customer is open keeps the visit fresh (at most every 30 s).
@@ -1267,6 +1350,9 @@ impl App {
                 self.reload_customer();
                 if Tab::ALL.get(self.tab) == Some(&Tab::TopUp) {
                     self.topup_refresh();
+                }
+                if self.customer.is_none() {
+                    self.reload_complaints();
                 }
                 self.latest_notice = self.toast_notice();
             }

@@ -58,6 +58,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
                 Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
                 Some(Tab::Bills) => tabs::bills::draw(app, f, rows[3]),
                 Some(Tab::TopUp) => tabs::topup::draw(app, f, rows[3]),
+                Some(Tab::Complaints) => tabs::complaints::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }
@@ -78,6 +79,15 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
             Popup::Message(m) => m.draw(f, area, t(app.lang, "message.any_key")),
             Popup::Receipt(r) => r.draw(f, area, app.lang),
             Popup::Refund(r) => r.draw(f, area, app.lang),
+            Popup::TicketForm(p) => p.draw(f, area, app.lang),
+            Popup::Record(p) => {
+                let who = app
+                    .customer
+                    .as_ref()
+                    .map(|c| format!("{} {}", c.view.phone_display(), c.view.name))
+                    .unwrap_or_default();
+                p.draw(f, rows[3], app.lang, &who)
+            }
         }
     }
 }

@@ -66,6 +66,32 @@ pub enum Action {
     More,
     /// Lower a value.
     Less,
+    /// Log the counter interaction (enquiry, transaction, complaint).
+    LogRecord,
+    /// Next queue view.
+    NextView,
+    /// Previous queue view.
+    PrevView,
+    /// Type a filter for the ticket queue.
+    TicketFilter,
+    /// Open the new-ticket form.
+    NewTicket,
+    /// Reply to the customer (sends a notice).
+    Reply,
+    /// Add an internal note.
+    Note,
+    /// Assign the ticket.
+    Assign,
+    /// Start, resume or reopen: to in progress.
+    Start,
+    /// Wait on the customer (the SLA clock pauses).
+    Wait,
+    /// Resolve (optionally proposing compensation).
+    Resolve,
+    /// Close with a satisfaction rating.
+    CloseTicket,
+    /// Approve the proposed compensation (supervisor).
+    Approve,
 }
 
 impl Action {
@@ -100,6 +126,19 @@ impl Action {
             "kind_filter" => Action::KindFilter,
             "more" => Action::More,
             "less" => Action::Less,
+            "log_record" => Action::LogRecord,
+            "next_view" => Action::NextView,
+            "prev_view" => Action::PrevView,
+            "ticket_filter" => Action::TicketFilter,
+            "new_ticket" => Action::NewTicket,
+            "reply" => Action::Reply,
+            "note" => Action::Note,
+            "assign" => Action::Assign,
+            "start" => Action::Start,
+            "wait" => Action::Wait,
+            "resolve" => Action::Resolve,
+            "close_ticket" => Action::CloseTicket,
+            "approve" => Action::Approve,
             n => {
                 let d = n.strip_prefix("tab_")?.parse::<u8>().ok()?;
                 Action::Tab(d)
@@ -193,7 +232,7 @@ impl Keymap {
     /// Parses a keymap file.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let order = ["global", "list", "points", "bills"];
+        let order = ["global", "list", "points", "bills", "complaints"];
         let mut sections = Vec::new();
         for name in order {
             let Some(toml::Value::Table(t)) = raw.get(name) else {

@@ -44,6 +44,43 @@ pub enum ConfirmAction {
         /// Why.
         reason: String,
     },
+    /// Move a ticket to in_progress or waiting_customer, with an optional note.
+    TicketState {
+        /// Ticket.
+        id: i64,
+        /// Status entered.
+        to: crate::domain::ticket::TicketStatus,
+    },
+    /// Send the typed reply to the customer.
+    TicketReply {
+        /// Ticket.
+        id: i64,
+    },
+    /// Add the typed internal note.
+    TicketNote {
+        /// Ticket.
+        id: i64,
+    },
+    /// Assign the ticket to the typed staff id.
+    TicketAssign {
+        /// Ticket.
+        id: i64,
+    },
+    /// Resolve with the typed resolution and an optional compensation amount.
+    TicketResolve {
+        /// Ticket.
+        id: i64,
+    },
+    /// Close with the typed rating and comment.
+    TicketClose {
+        /// Ticket.
+        id: i64,
+    },
+    /// Approve the proposed compensation (supervisor).
+    ApproveCompensation {
+        /// Ticket.
+        id: i64,
+    },
 }
 
 /// A confirmation.
@@ -59,6 +96,14 @@ pub struct ConfirmPopup {
     pub reason: Option<Field>,
     /// Why yes was not accepted.
     pub error: Option<String>,
+    /// The field's label, when it is not a reason.
+    pub field_label: Option<String>,
+    /// The field may be left empty.
+    pub optional: bool,
+    /// A second, optional field (label, field): an amount, a rating.
+    pub second: Option<(String, Field)>,
+    /// Typing goes to the second field.
+    pub on_second: bool,
 }
 
 /// The answer.
@@ -81,7 +126,42 @@ impl ConfirmPopup {
             action,
             reason: None,
             error: None,
+            field_label: None,
+            optional: false,
+            second: None,
+            on_second: false,
         }
+    }
+
+    /// A question with a text field under its own label, required unless `optional`.
+    pub fn with_field(mut self, label: impl Into<String>, optional: bool) -> ConfirmPopup {
+        self.reason = Some(Field::default());
+        self.field_label = Some(label.into());
+        self.optional = optional;
+        self
+    }
+
+    /// Fills the field in.
+    pub fn prefilled(mut self, value: &str) -> ConfirmPopup {
+        self.reason = Some(Field {
+            input: tui_input::Input::new(value.to_string()),
+            secret: false,
+        });
+        self
+    }
+
+    /// Adds a second field (Tab switches between them).
+    pub fn with_second(mut self, label: impl Into<String>) -> ConfirmPopup {
+        self.second = Some((label.into(), Field::default()));
+        self
+    }
+
+    /// The second field's text.
+    pub fn second_text(&self) -> String {
+        self.second
+            .as_ref()
+            .map(|(_, f)| f.value().trim().to_string())
+            .unwrap_or_default()
     }
 
     /// A question that needs a typed reason.
@@ -100,21 +180,38 @@ impl ConfirmPopup {
 
     /// True when a reason has been typed.
     pub fn is_dirty(&self) -> bool {
-        !self.reason_text().is_empty()
+        !self.reason_text().is_empty() || !self.second_text().is_empty()
     }
 
     /// y or Enter says yes; n or Esc says no. With a reason field, typing goes to it and Enter needs it filled.
     pub fn key(&mut self, ev: KeyEvent, lang: Lang) -> ConfirmMsg {
-        if let Some(field) = &mut self.reason {
+        if self.reason.is_some() {
+            let has_second = self.second.is_some();
+            let empty = self.reason_text().is_empty();
             return match ev.code {
                 KeyCode::Esc => ConfirmMsg::No,
-                KeyCode::Enter if field.value().trim().is_empty() => {
-                    self.error = Some(t(lang, "confirm.reason_needed").to_string());
+                KeyCode::Tab | KeyCode::BackTab if has_second => {
+                    self.on_second = !self.on_second;
+                    ConfirmMsg::Nothing
+                }
+                KeyCode::Enter if !self.optional && empty => {
+                    self.error = Some(
+                        if self.field_label.is_some() {
+                            t(lang, "confirm.text_needed")
+                        } else {
+                            t(lang, "confirm.reason_needed")
+                        }
+                        .to_string(),
+                    );
                     ConfirmMsg::Nothing
                 }
                 KeyCode::Enter => ConfirmMsg::Yes,
                 _ => {
-                    if field.key(ev) {
+                    let field = match (&mut self.second, &mut self.reason) {
+                        (Some((_, second)), _) if self.on_second => Some(second),
+                        (_, reason) => reason.as_mut(),
+                    };
+                    if field.is_some_and(|f| f.key(ev)) {
                         self.error = None;
                     }
                     ConfirmMsg::Nothing
@@ -130,21 +227,53 @@ impl ConfirmPopup {
 
     /// Draws it centred.
     pub fn draw(&self, f: &mut Frame<'_>, area: Rect, lang: Lang) {
-        let extra = if self.reason.is_some() { 3 } else { 0 };
+        let extra = if self.reason.is_some() { 3 } else { 0 } + u16::from(self.second.is_some());
         let h = self.body.len() as u16 + 4 + extra;
         let r = centered(area, 62, h);
         let inner = super::frame(f, r, &self.title);
-        let mut lines: Vec<Line<'_>> = self.body.iter().map(|l| Line::from(l.as_str())).collect();
+        let width = inner.width as usize;
+        let mut lines: Vec<Line<'_>> = self
+            .body
+            .iter()
+            .map(|l| Line::from(crate::tui::widgets::fit(l, width)))
+            .collect();
+        let label = self
+            .field_label
+            .clone()
+            .unwrap_or_else(|| t(lang, "confirm.reason").to_string());
+        let labels_w = unicode_width::UnicodeWidthStr::width(label.as_str()).max(
+            self.second
+                .as_ref()
+                .map(|(l, _)| unicode_width::UnicodeWidthStr::width(l.as_str()))
+                .unwrap_or(0),
+        ) as u16
+            + 1;
         if self.reason.is_some() {
             lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                t(lang, "confirm.reason"),
-                theme::label(),
-            )));
+            let style = if self.on_second {
+                theme::label()
+            } else {
+                theme::key()
+            };
+            lines.push(Line::from(Span::styled(label.clone(), style)));
+            if let Some((l, _)) = &self.second {
+                let style = if self.on_second {
+                    theme::key()
+                } else {
+                    theme::label()
+                };
+                lines.push(Line::from(Span::styled(l.clone(), style)));
+            }
         }
         lines.push(Line::from(""));
         let foot = match &self.error {
             Some(e) => Span::styled(e.clone(), theme::error()),
+            None if self.second.is_some() => {
+                Span::styled(t(lang, "confirm.fields_keys"), theme::warn())
+            }
+            None if self.field_label.is_some() => {
+                Span::styled(t(lang, "confirm.field_keys"), theme::warn())
+            }
             None if self.reason.is_some() => {
                 Span::styled(t(lang, "confirm.reason_keys"), theme::warn())
             }
@@ -154,9 +283,17 @@ impl ConfirmPopup {
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         if let Some(field) = &self.reason {
             let y = inner.y + self.body.len() as u16 + 1;
-            let lw = unicode_width::UnicodeWidthStr::width(t(lang, "confirm.reason")) as u16 + 1;
+            let lw = if self.second.is_some() || self.field_label.is_some() {
+                labels_w
+            } else {
+                unicode_width::UnicodeWidthStr::width(t(lang, "confirm.reason")) as u16 + 1
+            };
             let fr = Rect::new(inner.x + lw, y, inner.width.saturating_sub(lw), 1);
-            field.draw(f, fr, theme::selected(), true);
+            field.draw(f, fr, theme::selected(), !self.on_second);
+            if let Some((_, second)) = &self.second {
+                let fr = Rect::new(inner.x + lw, y + 1, inner.width.saturating_sub(lw), 1);
+                second.draw(f, fr, theme::selected(), self.on_second);
+            }
         }
     }
 }

@@ -56,6 +56,8 @@ impl HelpPopup {
             "help.popup.verify",
             "help.popup.login",
             "help.popup.topup",
+            "help.popup.ticket_form",
+            "help.popup.record",
         ] {
             out.push(Line::from(format!("  {}", t(lang, k))));
         }

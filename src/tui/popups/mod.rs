@@ -5,8 +5,10 @@ pub mod help;
 pub mod login;
 pub mod message;
 pub mod receipt;
+pub mod record;
 pub mod refund;
 pub mod search;
+pub mod ticket_form;
 pub mod verify;
 
 use ratatui::Frame;

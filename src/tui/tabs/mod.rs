@@ -1,6 +1,7 @@
 //! One file per tab. Only tabs that are built are listed, so none is shown empty.
 
 pub mod bills;
+pub mod complaints;
 pub mod customer;
 pub mod points;
 pub mod topup;
@@ -19,11 +20,19 @@ pub enum Tab {
     TopUp,
     /// 话费服务: bills, charts, explanations, details, reminders, advice.
     Bills,
+    /// 投诉与客服: the ticket queue, ticket detail and actions, service records.
+    Complaints,
 }
 
 impl Tab {
     /// The tabs that exist, in order; number keys pick them.
-    pub const ALL: &'static [Tab] = &[Tab::Customer, Tab::Points, Tab::TopUp, Tab::Bills];
+    pub const ALL: &'static [Tab] = &[
+        Tab::Customer,
+        Tab::Points,
+        Tab::TopUp,
+        Tab::Bills,
+        Tab::Complaints,
+    ];
 
     /// The position of a tab in [`Tab::ALL`] (tabs are found by kind, never by number).
     pub fn index(self) -> usize {
@@ -37,6 +46,7 @@ impl Tab {
             Tab::Points => t(lang, "tab.points"),
             Tab::Bills => t(lang, "tab.bills"),
             Tab::TopUp => t(lang, "tab.topup"),
+            Tab::Complaints => t(lang, "tab.complaints"),
         }
     }
 }
