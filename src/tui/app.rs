@@ -332,6 +332,12 @@ impl App {
         if self.tab != before && Tab::ALL.get(self.tab) == Some(&Tab::TopUp) {
             self.topup_enter();
         }
+        if self.tab != before
+            && self.current_tab() == Tab::Bills
+            && let Err(e) = self.reload_bills_view()
+        {
+            self.report(&e);
+        }
     }
 
     fn tab_back(&mut self) {
@@ -469,7 +475,7 @@ impl App {
                 self.load_detail_page()?;
             }
             View::Data => {
-                let m = *self.bills.data_month.get_or_insert(month_now);
+                let m = *self.bills.data_month.get_or_insert(month_now.prev());
                 self.bills.daily = self.svc.daily_data(&s, Some(visit), id, m)?;
             }
             View::Reminders => {

@@ -17,9 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Bar, BarChart, BarGroup, Block, Borders, Cell, Gauge, Paragraph, Row, Table, TableState,
-};
+use ratatui::widgets::{Block, Borders, Cell, Gauge, Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr;
 
 /// The sub-views, in the order of the view bar.
@@ -104,8 +102,6 @@ pub struct BillsTab {
     pub reminder_line: usize,
     /// Plan advice.
     pub advice: Option<AdviceView>,
-    /// Rows visible in the detail table (set when drawn last).
-    pub page_rows: i64,
 }
 
 /// What the tab asks the app to do.
@@ -125,6 +121,9 @@ pub enum BillsMsg {
 
 /// Kind groups the detail filter cycles through.
 const GROUPS: [Option<&str>; 5] = [None, Some("voice"), Some("data"), Some("sms"), Some("vas")];
+
+/// Rows PageUp/PageDown move in the detail records.
+const PAGE_STEP: i64 = 15;
 
 /// Rows loaded per detail page.
 pub const PAGE: i64 = 200;
@@ -186,7 +185,7 @@ impl BillsTab {
             View::Details => {
                 let d = &mut self.details;
                 let last = (d.count - 1).max(0);
-                let page = self.page_rows.max(1);
+                let page = PAGE_STEP;
                 let before = d.selected;
                 match (list, bills_action, ev.code) {
                     (Some(Action::Up), _, _) => d.selected = (d.selected - 1).max(0),
@@ -618,7 +617,13 @@ fn draw_opened(tab: &BillsTab, b: &BillView, f: &mut Frame<'_>, area: Rect, lang
         .constraints([Constraint::Min(5), Constraint::Length(5)])
         .split(area);
     let title = format!(" {} · {} · {} ", b.month, b.plan, Fen(b.total_fen));
-    let name_w = rows[0].width.saturating_sub(2 + 14 + 11 + 2) as usize;
+    let cat_w = Category::ALL
+        .iter()
+        .map(|c| c.label(lang).width())
+        .max()
+        .unwrap_or(12) as u16
+        + 1;
+    let name_w = rows[0].width.saturating_sub(2 + cat_w + 11 + 2) as usize;
     let items = b.items.iter().map(|i| {
         let style = if i.category == Category::Vas {
             theme::warn()
@@ -958,34 +963,74 @@ fn draw_data(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         total_kb as f64 / 1024.0 / 1024.0
     );
     let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
     let days = tab.data_month.map(|m| m.days()).unwrap_or(30);
-    let bars: Vec<Bar<'_>> = (1..=days)
-        .map(|d| {
-            let mb = tab
-                .daily
-                .iter()
-                .find(|(x, _)| *x == d)
-                .map(|(_, kb)| kb / 1024)
-                .unwrap_or(0);
-            Bar::default()
-                .value(mb as u64)
-                .label(Line::from(if d % 5 == 0 || d == 1 {
-                    d.to_string()
-                } else {
-                    String::new()
-                }))
-                .text_value(String::new())
-        })
-        .collect();
-    let width = ((area.width.saturating_sub(2)) / days as u16).max(2);
-    let chart = BarChart::default()
-        .block(block)
-        .data(BarGroup::default().bars(&bars))
-        .bar_width(width - 1)
-        .bar_gap(1)
-        .bar_style(Style::new().fg(Color::Cyan));
-    f.render_widget(chart, area);
-    let _ = UnicodeWidthStr::width("");
+    let step = (inner.width / days as u16).max(2);
+    let chart_h = inner.height.saturating_sub(2) as i64;
+    let max_kb = tab
+        .daily
+        .iter()
+        .map(|(_, kb)| *kb)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let buf = f.buffer_mut();
+    for d in 1..=days {
+        let kb = tab
+            .daily
+            .iter()
+            .find(|(x, _)| *x == d)
+            .map(|(_, kb)| *kb)
+            .unwrap_or(0);
+        // Eighths of a cell, so small days still show.
+        let eighths = (kb * chart_h * 8 + max_kb / 2) / max_kb;
+        let x = inner.x + (d - 1) as u16 * step;
+        if x >= inner.x + inner.width {
+            break;
+        }
+        for row in 0..chart_h {
+            let fill = (eighths - row * 8).clamp(0, 8) as usize;
+            if fill == 0 {
+                break;
+            }
+            const PARTS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+            let y = inner.y + (chart_h - 1 - row) as u16;
+            buf[(x, y)]
+                .set_symbol(PARTS[fill])
+                .set_style(Style::new().fg(Color::Cyan));
+        }
+    }
+    // The day axis: labels where they fit, every fifth day.
+    let mut axis = String::new();
+    for d in 1..=days {
+        let x = ((d - 1) as u16 * step) as usize;
+        if (d == 1 || d % 5 == 0) && axis.width() <= x {
+            axis.push_str(&" ".repeat(x - axis.width()));
+            axis.push_str(&d.to_string());
+        }
+    }
+    let max_mb = tab.daily.iter().map(|(_, kb)| kb / 1024).max().unwrap_or(0);
+    let lines = vec![
+        Line::from(Span::styled(axis, theme::label())),
+        Line::from(Span::styled(
+            format!(
+                "{} {max_mb} MB / {}",
+                t(lang, "bills.data_peak"),
+                t(lang, "bills.data_day")
+            ),
+            theme::muted(),
+        )),
+    ];
+    f.render_widget(
+        Paragraph::new(lines),
+        Rect::new(
+            inner.x,
+            inner.y + inner.height.saturating_sub(2),
+            inner.width,
+            2,
+        ),
+    );
 }
 
 fn draw_reminders(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
