@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod service;
 pub mod store;
+pub mod synthetic;
 pub mod tui;
 
 pub use error::{Error, Result};

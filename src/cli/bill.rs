@@ -65,14 +65,15 @@ pub enum UsageCmd {
     },
 }
 
-fn bar(len: u64) -> indicatif::ProgressBar {
+/// A progress bar on stderr when it is a terminal, hidden otherwise.
+pub fn bar(len: u64) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let pb = indicatif::ProgressBar::new(len);
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed}")
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     pb

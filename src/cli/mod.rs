@@ -74,6 +74,24 @@ pub enum Command {
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
+    /// Make a synthetic database at scale (customers, usage, top-ups) for benchmarks.
+    Gen {
+        /// Customers to make.
+        #[arg(long, default_value_t = 1000)]
+        customers: usize,
+        /// Months of usage, ending with last month.
+        #[arg(long, default_value_t = 1)]
+        months: usize,
+        /// Usage records per customer per month.
+        #[arg(long, default_value_t = 100)]
+        records: usize,
+        /// Instead: write a usage CSV of --rows records for this database's customers.
+        #[arg(long, value_name = "FILE")]
+        usage_csv: Option<PathBuf>,
+        /// Rows for --usage-csv.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+    },
     /// Verify the file: integrity, ledger sums, points lots, the audit chain.
     Check {
         /// Print the report as JSON.
@@ -216,6 +234,13 @@ pub fn run(cli: Cli) -> i32 {
                         auto_login: None,
                     }),
                     Some(Command::Init) => system::init(&env),
+                    Some(Command::Gen {
+                        customers,
+                        months,
+                        records,
+                        usage_csv,
+                        rows,
+                    }) => system::synthetic(&env, customers, months, records, usage_csv, rows),
                     Some(Command::Customer(c)) => customer::run(&env, c),
                     Some(Command::Staff(c)) => staff::run(&env, c),
                     Some(Command::Points(c)) => points::run(&env, c),

@@ -94,3 +94,64 @@ pub fn check(env: &Env, json: bool) -> Result<()> {
         .into())
     }
 }
+
+/// Builds a synthetic database, or writes a usage CSV for one.
+pub fn synthetic(
+    env: &Env,
+    customers: usize,
+    months: usize,
+    records: usize,
+    usage_csv: Option<std::path::PathBuf>,
+    rows: usize,
+) -> Result<()> {
+    let now = env.clock.now();
+    if let Some(out) = usage_csv {
+        let n = crate::synthetic::write_usage_csv(&env.db, &out, rows, now)?;
+        println!(
+            "{}",
+            env.lang.pick(
+                &format!("已写入 {n} 行到 {}", out.display()),
+                &format!("wrote {n} rows to {}", out.display())
+            )
+        );
+        return Ok(());
+    }
+    let pb = super::bill::bar(0);
+    let s = crate::synthetic::generate(
+        &env.db,
+        crate::synthetic::GenOptions {
+            customers,
+            months,
+            records_per_month: records,
+        },
+        now,
+        &mut |stage, done, total| {
+            pb.set_length(total);
+            pb.set_position(done);
+            pb.set_message(stage.to_string());
+        },
+    )?;
+    pb.finish_and_clear();
+    println!(
+        "{}",
+        env.lang.pick(
+            &format!(
+                "已生成 {}：{} 位客户、{} 条详单、{} 笔充值，用时 {:.1} 秒",
+                env.db.display(),
+                s.customers,
+                s.usage_records,
+                s.top_ups,
+                s.seconds
+            ),
+            &format!(
+                "generated {}: {} customers, {} usage records, {} top-ups in {:.1} s",
+                env.db.display(),
+                s.customers,
+                s.usage_records,
+                s.top_ups,
+                s.seconds
+            )
+        )
+    );
+    Ok(())
+}

@@ -922,16 +922,28 @@ impl Service {
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        let t0 = std::time::Instant::now();
         let mut records = parse_usage_csv(path, &phones)?;
         records.sort_by_key(|r| (r.month, r.customer_id, r.at));
+        tracing::info!(
+            "usage import: {} rows read and checked in {:?}",
+            records.len(),
+            t0.elapsed()
+        );
         let staff = s.staff_id.clone();
         let at = self.now();
         let n = records.len();
         let report = store::write(&mut self.conn, |tx| {
+            let t0 = std::time::Instant::now();
             for (i, chunk) in records.chunks(50_000).enumerate() {
                 store::usage::insert_all(tx, chunk)?;
                 progress((i * 50_000 + chunk.len()).min(n), n);
             }
+            tracing::info!(
+                "usage import: {} rows inserted in {:?}",
+                records.len(),
+                t0.elapsed()
+            );
             let mut touched: Vec<(i64, i64)> =
                 records.iter().map(|r| (r.customer_id, r.month)).collect();
             touched.sort_unstable();
@@ -1092,8 +1104,32 @@ fn parse_row(
     })
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in counter time, or RFC 3339.
+/// `YYYY-MM-DD HH:MM:SS` in counter time (read by position: this runs a million times an import),
+/// or RFC 3339.
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+    {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+        let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if h > 23 || mi > 59 || se > 59 {
+            return None;
+        }
+        return Some(
+            clock::start_of_day(date)
+                + chrono::Duration::seconds(i64::from(h * 3600 + mi * 60 + se)),
+        );
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }

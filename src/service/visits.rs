@@ -335,9 +335,11 @@ impl Service {
         customer_id: i64,
         action: &str,
     ) -> Result<()> {
+        let mut idle_until = None;
         let fresh = match visit {
             Some(id) => {
                 let st = self.visit_status(id)?;
+                idle_until = st.idle_until;
                 st.verified && st.customer_id == customer_id
             }
             None => false,
@@ -350,7 +352,15 @@ impl Service {
                 visit::needs_verification(action),
             ));
         }
-        if let Some(id) = visit {
+        // Keep the visit fresh, but write at most every 30 seconds: reads stay reads.
+        let recent = idle_until.is_some_and(|u| {
+            u - self.now()
+                > chrono::Duration::minutes(visit::IDLE_TIMEOUT_MINUTES)
+                    - chrono::Duration::seconds(30)
+        });
+        if let Some(id) = visit
+            && !recent
+        {
             self.write(|tx, now| store::visits::touch(tx, id, now))?;
         }
         Ok(())
