@@ -48,6 +48,12 @@ pub enum Command {
         /// Build only; do not open the counter screen.
         #[arg(long)]
         no_tui: bool,
+        /// Play the guided tour of the seed's three trials (Space/→ next, ← back, Esc leave).
+        #[arg(long)]
+        walkthrough: bool,
+        /// With --walkthrough: advance by itself every SECONDS (default 4).
+        #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "4")]
+        autoplay: Option<f64>,
     },
     /// Create an empty database with the catalogue and the first account, admin.
     Init,
@@ -213,12 +219,22 @@ pub fn run(cli: Cli) -> i32 {
     let result = (|| -> Result<()> {
         let clock = clock_from_env()?;
         match cli.command {
-            Some(Command::Demo { force, no_tui }) => {
+            Some(Command::Demo {
+                force,
+                no_tui,
+                walkthrough,
+                autoplay,
+            }) => {
                 let db = cli
                     .db
                     .clone()
                     .unwrap_or_else(|| data_dir().join("demo.sqlite"));
-                system::demo(&Env { db, lang, clock }, force, no_tui)
+                system::demo(
+                    &Env { db, lang, clock },
+                    force,
+                    no_tui,
+                    walkthrough.then_some(autoplay),
+                )
             }
             command => {
                 let db = cli
@@ -232,6 +248,7 @@ pub fn run(cli: Cli) -> i32 {
                         lang,
                         clock: env.clock.clone(),
                         auto_login: None,
+                        walkthrough: None,
                     }),
                     Some(Command::Init) => system::init(&env),
                     Some(Command::Gen {

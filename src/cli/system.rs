@@ -7,7 +7,16 @@ use crate::service::auth;
 use crate::store::{self, FileKind};
 
 /// Builds the demo database and, unless `no_tui`, opens it logged in as the demo clerk.
-pub fn demo(env: &Env, force: bool, no_tui: bool) -> Result<()> {
+pub fn demo(env: &Env, force: bool, no_tui: bool, walkthrough: Option<Option<f64>>) -> Result<()> {
+    if let Some(Some(secs)) = walkthrough
+        && !(0.5..=600.0).contains(&secs)
+    {
+        return Err(Problem::bad_input(
+            "--autoplay 的间隔应在 0.5 到 600 秒之间",
+            "--autoplay takes a pace between 0.5 and 600 seconds",
+        )
+        .into());
+    }
     let summary = crate::demo::build(&env.db, force)?;
     if no_tui {
         println!(
@@ -36,6 +45,7 @@ pub fn demo(env: &Env, force: bool, no_tui: bool) -> Result<()> {
             crate::domain::clock::demo_epoch(),
         )),
         auto_login: Some(("clerk".to_string(), crate::demo::STAFF_PASSWORD.to_string())),
+        walkthrough: walkthrough.map(|pace| pace.map(std::time::Duration::from_secs_f64)),
     })
 }
 

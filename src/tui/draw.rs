@@ -21,8 +21,13 @@ pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws everything.
 pub fn draw(app: &App, f: &mut Frame<'_>) {
-    let area = f.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    draw_in(app, f, f.area(), MIN_HEIGHT);
+}
+
+/// Draws everything inside `area` (the walkthrough keeps the bottom rows for its narration),
+/// refusing areas lower than `min_height`.
+pub fn draw_in(app: &App, f: &mut Frame<'_>, area: Rect, min_height: u16) {
+    if area.width < MIN_WIDTH || area.height < min_height {
         draw_too_small(app, f, area);
         return;
     }

@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod popups;
 pub mod tabs;
 pub mod theme;
+pub mod walkthrough;
 pub mod widgets;
 
 use crate::domain::{Lang, SharedClock};
@@ -31,6 +32,8 @@ pub struct Options {
     pub clock: SharedClock,
     /// Log in at once as (staff, password): the demo opens as its clerk.
     pub auto_login: Option<(String, String)>,
+    /// Play the guided walkthrough, advancing by itself at this pace when given.
+    pub walkthrough: Option<Option<Duration>>,
 }
 
 impl App {
@@ -48,30 +51,67 @@ pub fn run(opts: Options) -> Result<()> {
     if let Some((id, pw)) = &opts.auto_login {
         app.login(id, pw)?;
     }
+    let mut walk = match opts.walkthrough {
+        Some(pace) => Some(walkthrough::Walkthrough::start(&opts.db, pace)?),
+        None => None,
+    };
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut app, &mut terminal);
+    let result = event_loop(&mut app, &mut terminal, &mut walk);
     ratatui::restore();
     result
 }
 
-fn event_loop(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
-    terminal.draw(|f| app.draw(f))?;
+/// Draws the app and, during a walkthrough, its narration.
+fn frame(app: &App, walk: &Option<walkthrough::Walkthrough>, f: &mut ratatui::Frame<'_>) {
+    match walk {
+        Some(w) => w.draw_with(app, f),
+        None => app.draw(f),
+    }
+}
+
+fn event_loop(
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+    walk: &mut Option<walkthrough::Walkthrough>,
+) -> Result<()> {
+    terminal.draw(|f| frame(app, walk, f))?;
     let mut last_tick = Instant::now();
     while !app.quit {
         let timeout = TICK.saturating_sub(last_tick.elapsed());
         if event::poll(timeout)? {
-            app.handle_event(event::read()?);
+            let ev = event::read()?;
+            let taken = match (&ev, walk.as_mut()) {
+                (event::Event::Key(k), Some(w)) if k.kind != event::KeyEventKind::Release => {
+                    w.key(*k, app)
+                }
+                _ => None,
+            };
+            match taken {
+                Some(walkthrough::WalkMsg::Back) => {
+                    if let Some(w) = walk.as_mut() {
+                        w.back(app, walkthrough::Walkthrough::clock())?;
+                    }
+                }
+                Some(walkthrough::WalkMsg::Done) => {}
+                None => app.handle_event(ev),
+            }
             // Drain what is already queued (fast typing, pastes) before drawing.
-            while !app.quit && event::poll(Duration::ZERO)? {
+            while !app.quit
+                && walk.as_ref().is_none_or(|w| !w.active)
+                && event::poll(Duration::ZERO)?
+            {
                 app.handle_event(event::read()?);
             }
-            terminal.draw(|f| app.draw(f))?;
+            terminal.draw(|f| frame(app, walk, f))?;
         }
         if last_tick.elapsed() >= TICK {
             app.tick();
+            if let Some(w) = walk.as_mut() {
+                w.tick(app);
+            }
             last_tick = Instant::now();
-            terminal.draw(|f| app.draw(f))?;
+            terminal.draw(|f| frame(app, walk, f))?;
         }
     }
     Ok(())
