@@ -1,6 +1,6 @@
 //! `touchpoint bill …` and `touchpoint usage import`.
 
-use super::{Env, StaffArg, VerifyArg, login, output, verify_visit};
+use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
 use crate::domain::{Fen, Lang};
 use crate::error::Result;
 use crate::service::Service;
@@ -129,16 +129,12 @@ pub fn run(env: &Env, cmd: BillCmd) -> Result<()> {
         } => {
             let s = login(&mut svc, &staff)?;
             let c = svc.find_customer(&phone)?;
-            let visit = verify_visit(&mut svc, &s, c.id, &verify)?;
-            let out = match &month {
+            let out = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| match &month {
                 Some(m) => svc
                     .bill_of(&s, visit, c.id, m, lang)
                     .map(|b| (None, Some(b))),
                 None => svc.bills_of(&s, visit, c.id, 12).map(|l| (Some(l), None)),
-            };
-            if let Some(v) = visit {
-                svc.close_visit(&s, v)?;
-            }
+            });
             match out? {
                 (Some(list), _) => {
                     if json {
@@ -195,12 +191,9 @@ pub fn run(env: &Env, cmd: BillCmd) -> Result<()> {
         } => {
             let s = login(&mut svc, &staff)?;
             let c = svc.find_customer(&phone)?;
-            let visit = verify_visit(&mut svc, &s, c.id, &verify)?;
-            let out = svc.advice(&s, visit, c.id);
-            if let Some(v) = visit {
-                svc.close_visit(&s, v)?;
-            }
-            let a = out?;
+            let a = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| {
+                svc.advice(&s, visit, c.id)
+            })?;
             if json {
                 return output::json(&a);
             }

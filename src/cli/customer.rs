@@ -1,6 +1,6 @@
 //! `touchpoint customer …`
 
-use super::{Env, StaffArg, VerifyArg, login, output, verify_visit};
+use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
 use crate::domain::customer::CustomerType;
 use crate::domain::{Fen, Lang, Problem};
 use crate::error::Result;
@@ -138,11 +138,9 @@ pub fn run(env: &Env, cmd: CustomerCmd) -> Result<()> {
         } => {
             let s = login(&mut svc, &staff)?;
             let row = svc.find_customer(&phone)?;
-            let visit = verify_visit(&mut svc, &s, row.id, &verify)?;
-            let v = svc.customer_show(&s, &phone, visit)?;
-            if let Some(id) = visit {
-                svc.close_visit(&s, id)?;
-            }
+            let v = with_visit(&mut svc, &s, row.id, &verify, |svc, visit| {
+                svc.customer_show(&s, &phone, visit)
+            })?;
             if json {
                 output::json(&v)
             } else {
@@ -238,7 +236,6 @@ pub fn run(env: &Env, cmd: CustomerCmd) -> Result<()> {
                 .as_deref()
                 .map(CustomerType::parse)
                 .transpose()?;
-            let visit = verify_visit(&mut svc, &s, row.id, &verify)?;
             let edit = ProfileEdit {
                 name,
                 id_number,
@@ -247,10 +244,9 @@ pub fn run(env: &Env, cmd: CustomerCmd) -> Result<()> {
                 tags,
                 notes,
             };
-            let v = svc.customer_edit(&s, visit, row.id, edit)?;
-            if let Some(id) = visit {
-                svc.close_visit(&s, id)?;
-            }
+            let v = with_visit(&mut svc, &s, row.id, &verify, |svc, visit| {
+                svc.customer_edit(&s, visit, row.id, edit)
+            })?;
             if json {
                 output::json(&v)
             } else {

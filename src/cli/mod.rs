@@ -213,6 +213,23 @@ pub fn verify_visit(
     Ok(None)
 }
 
+/// Runs `f` inside a visit verified from `--verify`/`--override` (or none), and closes the visit
+/// whatever `f` returned, so a refused operation does not leave a verified visit open.
+pub fn with_visit<T>(
+    svc: &mut Service,
+    s: &Session,
+    customer_id: i64,
+    v: &VerifyArg,
+    f: impl FnOnce(&mut Service, Option<i64>) -> Result<T>,
+) -> Result<T> {
+    let visit = verify_visit(svc, s, customer_id, v)?;
+    let out = f(svc, visit);
+    if let Some(id) = visit {
+        svc.close_visit(s, id)?;
+    }
+    out
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let lang = cli.lang.unwrap_or_default();

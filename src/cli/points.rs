@@ -1,6 +1,6 @@
 //! `touchpoint points …`: catalogue, balance, redeem, history, reverse, expire.
 
-use super::{Env, StaffArg, VerifyArg, login, output, verify_visit};
+use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
 use crate::domain::points::catalog::category_label;
 use crate::domain::{Fen, Lang, Problem, clock};
 use crate::error::Result;
@@ -194,12 +194,9 @@ pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
         } => {
             let s = login(&mut svc, &staff)?;
             let c = svc.find_customer(&phone)?;
-            let visit = verify_visit(&mut svc, &s, c.id, &verify)?;
-            let result = svc.redeem(&s, visit, c.id, &code);
-            if let Some(v) = visit {
-                svc.close_visit(&s, v)?;
-            }
-            let r = result?;
+            let r = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| {
+                svc.redeem(&s, visit, c.id, &code)
+            })?;
             if json {
                 return output::json(&r);
             }
@@ -244,12 +241,9 @@ pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
         } => {
             let s = login(&mut svc, &staff)?;
             let c = svc.find_customer(&phone)?;
-            let visit = verify_visit(&mut svc, &s, c.id, &verify)?;
-            let result = svc.redemption_history(&s, visit, c.id, 200);
-            if let Some(v) = visit {
-                svc.close_visit(&s, v)?;
-            }
-            let list = result?;
+            let list = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| {
+                svc.redemption_history(&s, visit, c.id, 200)
+            })?;
             if json {
                 return output::json(&list);
             }
