@@ -57,6 +57,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
                 Some(Tab::Customer) | None => tabs::customer::draw(app, f, rows[3]),
                 Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
                 Some(Tab::Bills) => tabs::bills::draw(app, f, rows[3]),
+                Some(Tab::Plans) => tabs::plans::draw(app, f, rows[3]),
                 Some(Tab::TopUp) => tabs::topup::draw(app, f, rows[3]),
                 Some(Tab::Complaints) => tabs::complaints::draw(app, f, rows[3]),
             }
