@@ -407,8 +407,9 @@ fn draw_overview(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lan
             .unwrap_or_else(|| s.sub.code.clone());
         let when = match (&s.sub.ends_on, s.remaining_days) {
             (Some(e), Some(left)) => format!(
-                "{} {e} · {left}{}",
+                "{} {} · {left}{}",
                 t(lang, "plans.until"),
+                e.get(5..).unwrap_or(e),
                 t(lang, "plans.days_left")
             ),
             _ => format!("{} {}", t(lang, "plans.since"), s.sub.started_on),
