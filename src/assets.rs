@@ -33,7 +33,7 @@ struct BrandFile {
 }
 
 /// A plan, pack or value-added service as written in `assets/plans.toml`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, serde::Serialize)]
 pub struct PlanAsset {
     /// Unique code, e.g. `GT88`.
     pub code: String,
@@ -74,6 +74,33 @@ pub struct PlanAsset {
 #[derive(Deserialize)]
 struct PlanFile {
     plan: Vec<PlanAsset>,
+    #[serde(default)]
+    recommendation: Vec<Recommendation>,
+}
+
+/// A lifestyle or entertainment recommendation (生活娱乐推荐) from `assets/plans.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, serde::Serialize)]
+pub struct Recommendation {
+    /// The pack or VAS recommended.
+    pub code: String,
+    /// Who sees it: `all`, `data`, `voice`, `music` or `video`.
+    #[serde(rename = "for")]
+    pub audience: String,
+    /// Headline in Chinese.
+    pub title_zh: String,
+    /// Headline in English.
+    pub title_en: String,
+    /// Why, in Chinese.
+    pub why_zh: String,
+    /// Why, in English.
+    pub why_en: String,
+}
+
+/// The recommendations, in file order.
+pub fn recommendations() -> Vec<Recommendation> {
+    toml::from_str::<PlanFile>(PLANS)
+        .expect("assets/plans.toml is valid (tested)")
+        .recommendation
 }
 
 /// A notice template.
@@ -200,6 +227,14 @@ mod tests {
         let brands = brands();
         assert_eq!(brands.len(), 3);
         let plans = plans();
+        for r in recommendations() {
+            assert!(
+                plans.iter().any(|p| p.code == r.code && p.kind != "plan"),
+                "recommendation {} names a pack or VAS",
+                r.code
+            );
+            assert!(["all", "data", "voice", "music", "video"].contains(&r.audience.as_str()));
+        }
         for p in &plans {
             assert!(
                 ["plan", "pack", "vas"].contains(&p.kind.as_str()),

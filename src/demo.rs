@@ -82,7 +82,71 @@ pub const STEPS: &[(&str, Step)] = &[
     ("topups", topups_step),
     ("redemptions", redemptions_step),
     ("complaints", complaints_step),
+    ("business", business_step),
 ];
+
+/// Business handling this month: pending plan changes, packs bought, and customers with several
+/// value-added services (one of them cancelled, so its remaining days show). Generated customers
+/// only; the featured ones keep their exact state.
+fn business_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
+    use crate::service::plans;
+    let all = store::catalog::plans(ctx.tx)?;
+    let candidates: Vec<DemoCustomer> = ctx
+        .customers
+        .iter()
+        .filter(|c| !c.featured && c.status == CustomerStatus::Active)
+        .cloned()
+        .collect();
+    let mut minutes = 0i64;
+    let mut when = |ctx: &DemoCtx<'_>| {
+        minutes += 7;
+        ctx.now - chrono::Duration::minutes(600 - minutes)
+    };
+    // A refusal (a balance too low for a pack, say) just means this customer is skipped.
+    let skip_refusal = |r: Result<()>| match r {
+        Err(crate::error::Error::Problem(_)) => Ok(()),
+        other => other,
+    };
+    let (mut changes, mut packs, mut multi) = (0, 0, 0);
+    for c in candidates.iter().step_by(37) {
+        if changes < 8 {
+            let others: Vec<&crate::assets::PlanAsset> = all
+                .iter()
+                .filter(|p| {
+                    p.kind == "plan" && p.brand.as_deref() == Some(&c.brand) && p.code != c.plan
+                })
+                .collect();
+            if !others.is_empty() {
+                let to = others[ctx.rng.gen_range(0..others.len())].code.clone();
+                let at = when(ctx);
+                skip_refusal(plans::book_change(ctx.tx, c.id, &to, "clerk", at).map(|_| ()))?;
+                changes += 1;
+                continue;
+            }
+        }
+        if packs < 8 {
+            let code = ["PK_DATA5G", "PK_DATA1G", "PK_VOICE100", "PK_SMS100"][packs % 4];
+            let at = when(ctx);
+            skip_refusal(plans::add_pack_in(ctx.tx, c.id, code, "clerk", at).map(|_| ()))?;
+            packs += 1;
+            continue;
+        }
+        if multi < 4 {
+            let at = when(ctx);
+            for code in ["VAS_MUSIC", "VAS_CLOUD", "VAS_NEWS"] {
+                skip_refusal(plans::subscribe_in(ctx.tx, c.id, code, "clerk", at).map(|_| ()))?;
+            }
+            if multi % 2 == 0 {
+                let at = when(ctx);
+                skip_refusal(
+                    plans::cancel_vas_in(ctx.tx, c.id, "VAS_NEWS", "clerk", at).map(|_| ()),
+                )?;
+            }
+            multi += 1;
+        }
+    }
+    Ok(())
+}
 
 /// What was built.
 #[derive(Debug, Clone)]

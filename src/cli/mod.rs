@@ -4,6 +4,7 @@ pub mod bill;
 pub mod complaint;
 pub mod customer;
 pub mod output;
+pub mod plan;
 pub mod points;
 pub mod staff;
 pub mod system;
@@ -66,6 +67,15 @@ pub enum Command {
     /// Bills: run a month, show with explanations, plan advice.
     #[command(subcommand)]
     Bill(bill::BillCmd),
+    /// Business handling: plan list, change (from the 1st of next month), cancel a pending change, show.
+    #[command(subcommand)]
+    Plan(plan::PlanCmd),
+    /// Add-on packs: add (effective at once, charged now).
+    #[command(subcommand)]
+    Pack(plan::PackCmd),
+    /// Value-added services: subscribe (from today), cancel (runs to month end).
+    #[command(subcommand)]
+    Vas(plan::VasCmd),
     /// Usage records: import from CSV.
     #[command(subcommand)]
     Usage(bill::UsageCmd),
@@ -280,6 +290,9 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Points(c)) => points::run(&env, c),
                     Some(Command::Bill(c)) => bill::run(&env, c),
                     Some(Command::Usage(c)) => bill::run_usage(&env, c),
+                    Some(Command::Plan(c)) => plan::run(&env, c),
+                    Some(Command::Pack(c)) => plan::run_pack(&env, c),
+                    Some(Command::Vas(c)) => plan::run_vas(&env, c),
                     Some(Command::Topup(a)) => topup::run_topup(&env, a),
                     Some(Command::Payment(c)) => topup::run_payment(&env, c),
                     Some(Command::Complaint(c)) => complaint::run(&env, c),

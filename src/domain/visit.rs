@@ -120,6 +120,12 @@ pub fn action_names(action: &str) -> (String, String) {
         "points.history" => ("查看兑换记录", "the redemption history"),
         "customer.edit" => ("修改客户资料", "editing the profile"),
         "customer.activity" => ("查看余额变动", "the balance history"),
+        "plan.show" => ("查看业务办理", "business handling"),
+        "plan.change" => ("变更套餐", "changing the plan"),
+        "plan.cancel_change" => ("取消套餐变更", "cancelling a plan change"),
+        "pack.add" => ("订购加油包", "adding a pack"),
+        "vas.subscribe" => ("订购增值业务", "subscribing a value-added service"),
+        "vas.cancel" => ("退订增值业务", "cancelling a value-added service"),
         other => (other, other),
     };
     (zh.to_string(), en.to_string())

@@ -338,6 +338,10 @@ pub fn run_bills_in(
         .into_iter()
         .map(|b| (b.code.clone(), b))
         .collect();
+    // Changes due by now become current first; the month is then billed with the plan that was
+    // in effect during it, not with one that took effect after it ended.
+    super::plans::apply_due_changes(conn, at, None, staff)?;
+    let plan_in_month = store::plans::plans_on(conn, &m.last().to_string())?;
     let customers = store::bills::unbilled(conn, &month, &m.last().to_string())?;
     let already: i64 = conn.query_row(
         "SELECT count(*) FROM bills WHERE month = ?1",
@@ -367,7 +371,8 @@ pub fn run_bills_in(
         let Some(c) = store::customers::get(conn, id)? else {
             continue;
         };
-        let (Some(plan), Some(brand)) = (plans.get(&c.plan), brands.get(&c.brand)) else {
+        let plan_code = plan_in_month.get(&id).unwrap_or(&c.plan);
+        let (Some(plan), Some(brand)) = (plans.get(plan_code), brands.get(&c.brand)) else {
             continue;
         };
         let u = usage.get(&id).copied().unwrap_or_default();

@@ -190,7 +190,14 @@ pub fn parse_tags(s: &str) -> Vec<String> {
 }
 
 impl Service {
-    fn view(&self, r: CustomerRow, verified: bool) -> Result<CustomerView> {
+    fn view(&self, mut r: CustomerRow, verified: bool) -> Result<CustomerView> {
+        // A change that has come due but that no operation has applied yet is shown as applied:
+        // reads do not write (see service::plans for the plan history).
+        let today = clock::local_date(self.now()).to_string();
+        if let Some(due) = store::plans::due(&self.conn, &today, Some(r.id))?.pop() {
+            r.plan = due.to_plan;
+            r.pending_plan = None;
+        }
         let brand = store::catalog::brand(&self.conn, &r.brand)?;
         let plan = store::catalog::plan(&self.conn, &r.plan)?;
         let m = Msisdn::parse(&r.phone)

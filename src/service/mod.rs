@@ -8,6 +8,7 @@ pub mod complaints;
 pub mod customers;
 pub mod gateway;
 pub mod passwords;
+pub mod plans;
 pub mod points;
 pub mod topup;
 pub mod visits;

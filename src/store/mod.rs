@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod customers;
 pub mod ledger;
 pub mod notices;
+pub mod plans;
 pub mod points;
 pub mod redemptions;
 pub mod staff;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v3_topup.sql"),
     include_str!("schema_v4_complaints.sql"),
     include_str!("schema_v5_bills.sql"),
+    include_str!("schema_v6_plans.sql"),
 ];
 
 /// The schema version this build writes.

@@ -22,12 +22,14 @@ use crate::tui::popups::verify::{VerifyMsg, VerifyPopup};
 use crate::tui::tabs::Tab;
 use crate::tui::tabs::bills::{BillsMsg, BillsTab};
 use crate::tui::tabs::complaints::{ComplaintsTab, VIEWS, View};
+use crate::tui::tabs::plans::PlansTab;
 use crate::tui::tabs::points::{PointsMsg, PointsTab};
 use crate::tui::tabs::topup::{Focus, TopUpForm, TopUpMsg};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod complaints;
+mod plans;
 
 /// How many search results to show.
 const SEARCH_LIMIT: usize = 50;
@@ -109,6 +111,7 @@ pub struct App {
     logged_in_at: DateTime<Utc>,
     pub(crate) points: PointsTab,
     pub(crate) bills: BillsTab,
+    pub(crate) plans: PlansTab,
     pub(crate) topup: TopUpForm,
     pub(crate) complaints: ComplaintsTab,
     data_version: i64,
@@ -137,6 +140,7 @@ impl App {
             logged_in_at: now,
             points: PointsTab::default(),
             bills: BillsTab::default(),
+            plans: PlansTab::default(),
             topup: TopUpForm::default(),
             complaints: ComplaintsTab::default(),
             data_version,
@@ -338,6 +342,9 @@ impl App {
         {
             self.report(&e);
         }
+        if self.tab != before && self.current_tab() == Tab::Plans {
+            self.reload_plans();
+        }
     }
 
     fn tab_back(&mut self) {
@@ -346,6 +353,9 @@ impl App {
         }
         if self.current_tab() == Tab::Complaints && self.complaints.back() {
             self.reload_complaints();
+        }
+        if self.current_tab() == Tab::Plans {
+            self.plans.back();
         }
         if self.current_tab() == Tab::Points {
             if self.points.showing_history {
@@ -369,6 +379,10 @@ impl App {
             Tab::Complaints => {
                 let msg = self.complaints.key(k, &self.keymap);
                 self.complaints_msg(msg);
+            }
+            Tab::Plans => {
+                let msg = self.plans.key(k, &self.keymap);
+                self.plans_msg(msg);
             }
             Tab::Customer | Tab::TopUp => {}
         }
@@ -627,6 +641,9 @@ impl App {
             | ConfirmAction::TicketClose { .. }
             | ConfirmAction::ApproveCompensation { .. } => {
                 self.ticket_confirmed(&s, action, &reason, &second)
+            }
+            ConfirmAction::Business { customer_id, op } => {
+                self.business_confirmed(&s, customer_id, op)
             }
             ConfirmAction::ReverseRedemption { id } => {
                 match self.svc.reverse_redemption(&s, id, &reason) {
@@ -1055,7 +1072,8 @@ impl App {
             | ConfirmAction::TicketAssign { .. }
             | ConfirmAction::TicketResolve { .. }
             | ConfirmAction::TicketClose { .. }
-            | ConfirmAction::ApproveCompensation { .. } => return,
+            | ConfirmAction::ApproveCompensation { .. }
+            | ConfirmAction::Business { .. } => return,
             ConfirmAction::TopUp(req) => self.svc.top_up(&s, &req).map(Some),
             ConfirmAction::CompletePayment(id) => {
                 self.svc.payment_complete(&s, &id.to_string()).map(Some)
@@ -1164,6 +1182,7 @@ impl App {
                 self.customer = Some(ctx);
                 self.last_touch = self.svc.now();
                 self.bills = BillsTab::default();
+                self.plans = PlansTab::default();
                 self.reload_points();
                 // The Complaints tab follows the customer: their own tickets and records.
                 if let Some(i) = VIEWS.iter().position(|v| *v == View::Customer) {
@@ -1314,6 +1333,9 @@ impl App {
             && let Err(e) = self.reload_bills_view()
         {
             self.report(&e);
+        }
+        if self.current_tab() == Tab::Plans {
+            self.reload_plans();
         }
         self.reload_complaints();
     }

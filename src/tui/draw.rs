@@ -62,6 +62,7 @@ pub fn draw_in(app: &App, f: &mut Frame<'_>, area: Rect, min_height: u16) {
                 Some(Tab::Customer) | None => tabs::customer::draw(app, f, rows[3]),
                 Some(Tab::Points) => tabs::points::draw(app, f, rows[3]),
                 Some(Tab::Bills) => tabs::bills::draw(app, f, rows[3]),
+                Some(Tab::Plans) => tabs::plans::draw(app, f, rows[3]),
                 Some(Tab::TopUp) => tabs::topup::draw(app, f, rows[3]),
                 Some(Tab::Complaints) => tabs::complaints::draw(app, f, rows[3]),
             }

@@ -92,6 +92,14 @@ pub enum Action {
     CloseTicket,
     /// Approve the proposed compensation (supervisor).
     Approve,
+    /// Plans: current plan, services, recommendations and advice.
+    ViewOverview,
+    /// Plans: the catalogue with the comparison.
+    ViewCatalog,
+    /// Plans: cancel the pending plan change.
+    CancelChange,
+    /// Plans: cancel the selected value-added service.
+    CancelService,
 }
 
 impl Action {
@@ -127,6 +135,10 @@ impl Action {
             "more" => Action::More,
             "less" => Action::Less,
             "log_record" => Action::LogRecord,
+            "view_overview" => Action::ViewOverview,
+            "view_catalog" => Action::ViewCatalog,
+            "cancel_change" => Action::CancelChange,
+            "cancel_service" => Action::CancelService,
             "next_view" => Action::NextView,
             "prev_view" => Action::PrevView,
             "ticket_filter" => Action::TicketFilter,
@@ -232,7 +244,7 @@ impl Keymap {
     /// Parses a keymap file.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let order = ["global", "list", "points", "bills", "complaints"];
+        let order = ["global", "list", "points", "bills", "plans", "complaints"];
         let mut sections = Vec::new();
         for name in order {
             let Some(toml::Value::Table(t)) = raw.get(name) else {

@@ -81,6 +81,28 @@ pub enum ConfirmAction {
         /// Ticket.
         id: i64,
     },
+    /// A business-handling change for the customer.
+    Business {
+        /// Customer.
+        customer_id: i64,
+        /// What changes.
+        op: BusinessOp,
+    },
+}
+
+/// A business-handling change (业务办理), each confirmed before it is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BusinessOp {
+    /// Book a change to this plan from the 1st of next month.
+    ChangePlan(String),
+    /// Cancel the pending plan change.
+    CancelChange,
+    /// Buy this pack now.
+    AddPack(String),
+    /// Subscribe this service from today.
+    Subscribe(String),
+    /// Cancel this service at month end.
+    CancelService(String),
 }
 
 /// A confirmation.

@@ -18,6 +18,17 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear};
 /// Clears an area and draws a titled popup frame; returns the inner area.
 pub fn frame(f: &mut Frame<'_>, area: Rect, title: &str) -> Rect {
     f.render_widget(Clear, area);
+    // A wide (CJK) character just left of the popup would spill into its border: blank it.
+    if area.x > 0 {
+        let buf = f.buffer_mut();
+        for y in area.top()..area.bottom() {
+            if let Some(cell) = buf.cell_mut((area.x - 1, y))
+                && unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)

@@ -3,6 +3,7 @@
 pub mod bills;
 pub mod complaints;
 pub mod customer;
+pub mod plans;
 pub mod points;
 pub mod topup;
 
@@ -20,6 +21,8 @@ pub enum Tab {
     TopUp,
     /// 话费服务: bills, charts, explanations, details, reminders, advice.
     Bills,
+    /// 业务办理: plan, packs, services, the catalogue with a comparison, recommendations.
+    Plans,
     /// 投诉与客服: the ticket queue, ticket detail and actions, service records.
     Complaints,
 }
@@ -31,6 +34,7 @@ impl Tab {
         Tab::Points,
         Tab::TopUp,
         Tab::Bills,
+        Tab::Plans,
         Tab::Complaints,
     ];
 
@@ -46,6 +50,7 @@ impl Tab {
             Tab::Points => t(lang, "tab.points"),
             Tab::Bills => t(lang, "tab.bills"),
             Tab::TopUp => t(lang, "tab.topup"),
+            Tab::Plans => t(lang, "tab.plans"),
             Tab::Complaints => t(lang, "tab.complaints"),
         }
     }
