@@ -65,7 +65,7 @@ pub enum UsageCmd {
     },
 }
 
-fn bar(len: u64) -> indicatif::ProgressBar {
+pub(crate) fn bar(len: u64) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();

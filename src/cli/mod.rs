@@ -3,6 +3,7 @@
 pub mod bill;
 pub mod complaint;
 pub mod customer;
+pub mod data;
 pub mod output;
 pub mod points;
 pub mod staff;
@@ -74,6 +75,16 @@ pub enum Command {
     /// Staff accounts (admin): add, list, unlock.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
+    /// Reports (supervisor): the daily counter report (日结).
+    #[command(subcommand)]
+    Report(data::ReportCmd),
+    /// Copy the database to FILE with SQLite's online backup API while others work (admin).
+    Backup(data::BackupArgs),
+    /// Replace the database with a backup FILE, keeping the replaced one as a dated copy (admin).
+    Restore(data::RestoreArgs),
+    /// Write a synthetic customers CSV (for the import benchmark).
+    #[command(hide = true)]
+    GenCustomersCsv(data::GenCsvArgs),
     /// Verify the file: integrity, ledger sums, points lots, the audit chain.
     Check {
         /// Print the report as JSON.
@@ -225,6 +236,10 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Payment(c)) => topup::run_payment(&env, c),
                     Some(Command::Complaint(c)) => complaint::run(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
+                    Some(Command::Report(c)) => data::run_report(&env, c),
+                    Some(Command::Backup(a)) => data::backup(&env, a),
+                    Some(Command::Restore(a)) => data::restore(&env, a),
+                    Some(Command::GenCustomersCsv(a)) => data::gen_customers_csv(&env, a),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }
             }

@@ -2,6 +2,7 @@
 //! SQL lives here and only here.
 
 pub mod audit;
+pub mod backup;
 pub mod bills;
 pub mod catalog;
 pub mod customers;
@@ -9,6 +10,7 @@ pub mod ledger;
 pub mod notices;
 pub mod points;
 pub mod redemptions;
+pub mod reports;
 pub mod staff;
 pub mod tickets;
 pub mod topups;
