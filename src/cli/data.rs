@@ -130,6 +130,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     use crate::domain::topup::Channel;
     let p = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut out = String::new();
+    let sep = p("，", ", ");
     out.push_str(&format!("{} {}\n\n", p("营业日结", "Daily counter report"), r.date));
     out.push_str(&format!("{}\n", p("充值（按渠道）", "Top-ups by channel")));
     let mut rows: Vec<Vec<String>> = r
@@ -155,6 +156,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     ]);
     let head = [p("渠道", "channel"), p("笔数", "count"), p("实收", "paid"), p("到账", "credited")];
     out.push_str(&output::table(&head, rows));
+    out.push('\n');
     out.push_str(&format!("\n{}\n", p("充值（按员工）", "Top-ups by staff")));
     let rows = r
         .topups
@@ -171,6 +173,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
         .collect();
     let head = [p("员工", "staff"), p("笔数", "count"), p("实收", "paid"), p("其中现金", "of which cash")];
     out.push_str(&output::table(&head, rows));
+    out.push('\n');
     for u in &r.topups.unsettled {
         out.push_str(&format!(
             "{} {}: {} ({})\n",
@@ -181,7 +184,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
         ));
     }
     out.push_str(&format!(
-        "\n{}: {} {}，{} {}，{} {}\n",
+        "\n{}: {} {}{sep}{} {}{sep}{} {}\n",
         p("退款", "Refunds"),
         r.refunds.count,
         p("笔", "refund(s)"),
@@ -227,6 +230,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     ]);
     let head = [p("类别", "category"), p("笔数", "count"), p("积分", "points"), p("话费", "credit")];
     out.push_str(&output::table(&head, rows));
+    out.push('\n');
     if r.redemptions.reversed_count > 0 {
         out.push_str(&format!(
             "{}: {} ({} {})\n",
@@ -246,7 +250,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     ));
     let k = &r.complaints;
     out.push_str(&format!(
-        "{}: {} {}，{} {}，{} {}，{} {}\n",
+        "{}: {} {}{sep}{} {}{sep}{} {}{sep}{} {}\n",
         p("投诉", "Complaints"),
         p("新开", "opened"),
         k.opened,

@@ -5,7 +5,7 @@
 //! page-by-page copy would restart each time another connection commits).
 
 use crate::error::Result;
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
@@ -30,10 +30,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
 /// self-contained file (rollback journal, not WAL).
 pub fn copy_to(src: &Connection, dest: &Path) -> Result<()> {
     let mut out = Connection::open(dest)?;
-    {
-        let b = Backup::new(src, &mut out)?;
-        b.run_to_completion(-1, Duration::from_millis(50), None)?;
-    }
+    copy_into(src, &mut out)?;
     out.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(()))?;
     Ok(())
 }
@@ -42,6 +39,20 @@ pub fn copy_to(src: &Connection, dest: &Path) -> Result<()> {
 /// other connections to `dest` see the new content rather than a file swapped under them.
 pub fn copy_into(src: &Connection, dest: &mut Connection) -> Result<()> {
     let b = Backup::new(src, dest)?;
-    b.run_to_completion(-1, Duration::from_millis(50), None)?;
-    Ok(())
+    // All pages in one step (-1): one read snapshot of the source. Busy or locked means another
+    // connection holds a lock for a moment: wait and try again, for up to about ten seconds.
+    for _ in 0..200 {
+        match b.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More | StepResult::Busy | StepResult::Locked => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    Err(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+        Some("the database stayed busy: backup not finished".into()),
+    )
+    .into())
 }
