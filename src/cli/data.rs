@@ -131,7 +131,11 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     let p = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut out = String::new();
     let sep = p("，", ", ");
-    out.push_str(&format!("{} {}\n\n", p("营业日结", "Daily counter report"), r.date));
+    out.push_str(&format!(
+        "{} {}\n\n",
+        p("营业日结", "Daily counter report"),
+        r.date
+    ));
     out.push_str(&format!("{}\n", p("充值（按渠道）", "Top-ups by channel")));
     let mut rows: Vec<Vec<String>> = r
         .topups
@@ -154,7 +158,12 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
         fen(r.topups.paid_fen),
         fen(r.topups.credited_fen),
     ]);
-    let head = [p("渠道", "channel"), p("笔数", "count"), p("实收", "paid"), p("到账", "credited")];
+    let head = [
+        p("渠道", "channel"),
+        p("笔数", "count"),
+        p("实收", "paid"),
+        p("到账", "credited"),
+    ];
     out.push_str(&output::table(&head, rows));
     out.push('\n');
     out.push_str(&format!("\n{}\n", p("充值（按员工）", "Top-ups by staff")));
@@ -171,7 +180,12 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
             ]
         })
         .collect();
-    let head = [p("员工", "staff"), p("笔数", "count"), p("实收", "paid"), p("其中现金", "of which cash")];
+    let head = [
+        p("员工", "staff"),
+        p("笔数", "count"),
+        p("实收", "paid"),
+        p("其中现金", "of which cash"),
+    ];
     out.push_str(&output::table(&head, rows));
     out.push('\n');
     for u in &r.topups.unsettled {
@@ -205,10 +219,16 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
             pairs.push((p("实点", "counted"), fen(n)));
             pairs.push((p("差额", "difference"), fen(d)));
         }
-        _ => pairs.push((p("实点", "counted"), p("未录入（--counted）", "not given (--counted)").into())),
+        _ => pairs.push((
+            p("实点", "counted"),
+            p("未录入（--counted）", "not given (--counted)").into(),
+        )),
     }
     out.push_str(&output::fields(&pairs));
-    out.push_str(&format!("\n{}\n", p("积分兑换（按类别）", "Redemptions by category")));
+    out.push_str(&format!(
+        "\n{}\n",
+        p("积分兑换（按类别）", "Redemptions by category")
+    ));
     let mut rows: Vec<Vec<String>> = r
         .redemptions
         .by_category
@@ -228,7 +248,12 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
         r.redemptions.points.to_string(),
         fen(r.redemptions.credit_fen),
     ]);
-    let head = [p("类别", "category"), p("笔数", "count"), p("积分", "points"), p("话费", "credit")];
+    let head = [
+        p("类别", "category"),
+        p("笔数", "count"),
+        p("积分", "points"),
+        p("话费", "credit"),
+    ];
     out.push_str(&output::table(&head, rows));
     out.push('\n');
     if r.redemptions.reversed_count > 0 {
@@ -264,7 +289,11 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     out.push_str(&format!(
         "{}: {}\n",
         p("与余额流水核对", "Reconciled with the ledger"),
-        if r.ledger.reconciled { p("一致", "yes") } else { p("不一致！", "NO — check the ledger") }
+        if r.ledger.reconciled {
+            p("一致", "yes")
+        } else {
+            p("不一致！", "NO — check the ledger")
+        }
     ));
     out
 }
@@ -351,7 +380,10 @@ pub fn backup(env: &Env, a: BackupArgs) -> Result<()> {
         "{}",
         env.lang.pick(
             &format!("已备份到 {}（{} 字节，完整性检查通过）", r.file, r.bytes),
-            &format!("backed up to {} ({} bytes, integrity_check ok)", r.file, r.bytes)
+            &format!(
+                "backed up to {} ({} bytes, integrity_check ok)",
+                r.file, r.bytes
+            )
         )
     );
     Ok(())
@@ -369,7 +401,10 @@ pub fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
         "{}",
         env.lang.pick(
             &format!("已从 {} 恢复；原数据库保存为 {}", r.from, r.replaced_copy),
-            &format!("restored from {}; the replaced database is kept as {}", r.from, r.replaced_copy)
+            &format!(
+                "restored from {}; the replaced database is kept as {}",
+                r.from, r.replaced_copy
+            )
         )
     );
     Ok(())
@@ -388,7 +423,12 @@ pub fn gen_customers_csv(_env: &Env, a: GenCsvArgs) -> Result<()> {
     writeln!(out, "{}", COLUMNS.join(","))?;
     for i in 0..a.rows {
         let phone = 13_900_000_000u64 + i as u64;
-        let first17 = format!("110101{}{:04}{:03}", 1960 + i % 40, 101 + (i % 12) * 100 + i % 28, i % 1000);
+        let first17 = format!(
+            "110101{}{:04}{:03}",
+            1960 + i % 40,
+            101 + (i % 12) * 100 + i % 28,
+            i % 1000
+        );
         let id = format!("{first17}{}", IdNumber::check_char(&first17).unwrap_or('0'));
         let (brand, plan) = &plans[i % plans.len()];
         writeln!(

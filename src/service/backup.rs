@@ -41,7 +41,12 @@ pub struct RestoreReport {
 }
 
 fn integrity_failed(path: &Path, problems: &[String]) -> Problem {
-    let first = problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+    let first = problems
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
     Problem::refused(
         format!("{} 未通过完整性检查，未做任何修改：{first}", path.display()),
         format!(
@@ -115,7 +120,10 @@ impl Service {
             }
             FileKind::Empty => {
                 return Err(Problem::refused(
-                    format!("{} 是空文件，不是 touchpoint 备份，未做任何修改", from.display()),
+                    format!(
+                        "{} 是空文件，不是 touchpoint 备份，未做任何修改",
+                        from.display()
+                    ),
                     format!(
                         "{} is empty, not a touchpoint backup; nothing was changed",
                         from.display()
@@ -158,7 +166,15 @@ impl Service {
         );
         // The acting admin may not exist in the backup's staff table; the audit row names them.
         let audited = self.write(|tx, now| {
-            store::audit::append(tx, now, &staff, "system.restore", Outcome::Ok, None, &detail)
+            store::audit::append(
+                tx,
+                now,
+                &staff,
+                "system.restore",
+                Outcome::Ok,
+                None,
+                &detail,
+            )
         });
         if let Err(e) = audited {
             tracing::warn!("could not audit the restore: {e}");

@@ -113,7 +113,10 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Problem> {
             .map(|s| (s.to_string(), "utf-8-bom"))
             .map_err(|e| {
                 Problem::bad_input(
-                    format!("文件以 UTF-8 BOM 开头，但第 {} 字节处不是 UTF-8", e.valid_up_to() + 4),
+                    format!(
+                        "文件以 UTF-8 BOM 开头，但第 {} 字节处不是 UTF-8",
+                        e.valid_up_to() + 4
+                    ),
                     format!(
                         "the file starts with a UTF-8 BOM but is not UTF-8 at byte {}",
                         e.valid_up_to() + 4
@@ -198,7 +201,10 @@ fn validate(
     };
     let real_name_verified = parse_bool(field("real_name_verified")).ok_or_else(|| {
         bad(
-            format!("real_name_verified“{}”应为 true 或 false", field("real_name_verified")),
+            format!(
+                "real_name_verified“{}”应为 true 或 false",
+                field("real_name_verified")
+            ),
             format!(
                 "real_name_verified \"{}\" must be true or false",
                 field("real_name_verified")
@@ -222,16 +228,23 @@ fn validate(
     };
     let star_level = match field("star_level") {
         "" => 1,
-        s => s.parse::<u8>().ok().filter(|n| (1..=5).contains(n)).ok_or_else(|| {
-            bad(
-                format!("星级“{s}”应为 1 到 5"),
-                format!("star_level \"{s}\" must be 1 to 5"),
-            )
-        })?,
+        s => s
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (1..=5).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    format!("星级“{s}”应为 1 到 5"),
+                    format!("star_level \"{s}\" must be 1 to 5"),
+                )
+            })?,
     };
     let notes = field("notes");
     if notes.chars().count() > 500 {
-        return Err(bad("备注过长（最多 500 字）", "notes too long (at most 500 characters)"));
+        return Err(bad(
+            "备注过长（最多 500 字）",
+            "notes too long (at most 500 characters)",
+        ));
     }
     Ok(Row {
         line: 0,
@@ -270,12 +283,20 @@ fn problem_of(bad: &[BadRow], total_bad: usize) -> Problem {
         format!(
             "{total_bad} 行有误，未导入任何客户：\n{}{}",
             lines(true),
-            if more > 0 { format!("\n（另有 {more} 行）") } else { String::new() }
+            if more > 0 {
+                format!("\n（另有 {more} 行）")
+            } else {
+                String::new()
+            }
         ),
         format!(
             "{total_bad} bad row(s); no customer was imported:\n{}{}",
             lines(false),
-            if more > 0 { format!("\n(and {more} more)") } else { String::new() }
+            if more > 0 {
+                format!("\n(and {more} more)")
+            } else {
+                String::new()
+            }
         ),
     )
 }
@@ -332,7 +353,10 @@ impl Service {
                 None => {
                     return Err(Problem::bad_input(
                         format!("第 1 行：未知的列“{h}”，可用的列：{}", COLUMNS.join(",")),
-                        format!("line 1: unknown column \"{h}\"; the columns are {}", COLUMNS.join(",")),
+                        format!(
+                            "line 1: unknown column \"{h}\"; the columns are {}",
+                            COLUMNS.join(",")
+                        ),
                     )
                     .into());
                 }
@@ -448,7 +472,9 @@ impl Service {
                 "customer.import",
                 Outcome::Ok,
                 None,
-                &format!("{created} created, {updated} updated, {skipped} bad rows skipped from {file}"),
+                &format!(
+                    "{created} created, {updated} updated, {skipped} bad rows skipped from {file}"
+                ),
             )?;
             Ok((created, updated))
         })?;
@@ -464,7 +490,12 @@ impl Service {
 
     /// Exports every customer to a CSV file in phone order (admin); `bom` adds a UTF-8 BOM so
     /// Excel reads Chinese correctly.
-    pub fn customer_export(&mut self, s: &Session, path: &Path, bom: bool) -> Result<CustomerExport> {
+    pub fn customer_export(
+        &mut self,
+        s: &Session,
+        path: &Path,
+        bom: bool,
+    ) -> Result<CustomerExport> {
         self.authorize(s, Permission::Administer, "customer.export")?;
         let file = std::fs::File::create(path)?;
         let mut out = std::io::BufWriter::new(file);
@@ -484,7 +515,11 @@ impl Service {
                 &c.brand,
                 &c.plan,
                 c.customer_type.code(),
-                if c.real_name_verified { "true" } else { "false" },
+                if c.real_name_verified {
+                    "true"
+                } else {
+                    "false"
+                },
                 c.status.code(),
                 &c.joined_on,
                 &star,
@@ -523,7 +558,10 @@ fn check_update(e: &Existing, r: &Row, update: bool) -> std::result::Result<(), 
         ));
     }
     if e.status == CustomerStatus::Closed.code() {
-        return Err(bad("已销户的客户只读", "the customer is closed and read-only"));
+        return Err(bad(
+            "已销户的客户只读",
+            "the customer is closed and read-only",
+        ));
     }
     if e.brand != r.brand || e.plan != r.plan || e.status != r.status.code() {
         return Err(bad(
@@ -546,7 +584,10 @@ mod tests {
 
     #[test]
     fn decodes_utf8_bom_and_gbk() {
-        assert_eq!(decode("张三".as_bytes()).unwrap(), ("张三".to_string(), "utf-8"));
+        assert_eq!(
+            decode("张三".as_bytes()).unwrap(),
+            ("张三".to_string(), "utf-8")
+        );
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice("李四".as_bytes());
         assert_eq!(decode(&bom).unwrap(), ("李四".to_string(), "utf-8-bom"));

@@ -331,7 +331,12 @@ pub fn for_each(conn: &Connection, mut f: impl FnMut(&CustomerRow) -> Result<()>
 }
 
 /// Overwrites the profile fields an import may change (brand, plan, status and the ledgers stay).
-pub fn update_imported(conn: &Connection, id: i64, c: &NewCustomerRow<'_>, now: &str) -> Result<()> {
+pub fn update_imported(
+    conn: &Connection,
+    id: i64,
+    c: &NewCustomerRow<'_>,
+    now: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE customers SET name = ?2, id_number = ?3, customer_type = ?4, real_name_verified = ?5,
             joined_on = ?6, star_level = ?7, tags = ?8, notes = ?9, updated_at = ?10
