@@ -59,6 +59,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
                 Some(Tab::Bills) => tabs::bills::draw(app, f, rows[3]),
                 Some(Tab::TopUp) => tabs::topup::draw(app, f, rows[3]),
                 Some(Tab::Complaints) => tabs::complaints::draw(app, f, rows[3]),
+                Some(Tab::Reports) => tabs::reports::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }
@@ -74,7 +75,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>) {
                     .unwrap_or_default();
                 v.draw(f, rows[3], app.lang, &who)
             }
-            Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, Tab::ALL.len()),
+            Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, app.tab_count()),
             Popup::Confirm(c) => c.draw(f, area, app.lang),
             Popup::Message(m) => m.draw(f, area, t(app.lang, "message.any_key")),
             Popup::Receipt(r) => r.draw(f, area, app.lang),
@@ -167,7 +168,7 @@ fn draw_customer_bar(app: &App, f: &mut Frame<'_>, area: Rect) {
 }
 
 fn draw_tabs(app: &App, f: &mut Frame<'_>, area: Rect) {
-    let titles: Vec<String> = Tab::ALL
+    let titles: Vec<String> = Tab::ALL[..app.tab_count()]
         .iter()
         .enumerate()
         .map(|(i, tab)| format!("{} {}", i + 1, tab.title(app.lang)))

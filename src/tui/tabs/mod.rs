@@ -4,6 +4,7 @@ pub mod bills;
 pub mod complaints;
 pub mod customer;
 pub mod points;
+pub mod reports;
 pub mod topup;
 
 use crate::domain::Lang;
@@ -22,6 +23,8 @@ pub enum Tab {
     Bills,
     /// 投诉与客服: the ticket queue, ticket detail and actions, service records.
     Complaints,
+    /// 报表: the daily counter report, for supervisors and admins only.
+    Reports,
 }
 
 impl Tab {
@@ -32,11 +35,21 @@ impl Tab {
         Tab::TopUp,
         Tab::Bills,
         Tab::Complaints,
+        Tab::Reports,
     ];
 
     /// The position of a tab in [`Tab::ALL`] (tabs are found by kind, never by number).
     pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// True when a role may see the tab (Reports needs a supervisor). Role-limited tabs sit at
+    /// the end of [`Tab::ALL`], so the number keys of the others never move.
+    pub fn visible_to(self, role: crate::domain::staff::Role) -> bool {
+        match self {
+            Tab::Reports => role.allows(crate::domain::staff::Permission::Supervise),
+            _ => true,
+        }
     }
 
     /// The tab's title.
@@ -47,6 +60,7 @@ impl Tab {
             Tab::Bills => t(lang, "tab.bills"),
             Tab::TopUp => t(lang, "tab.topup"),
             Tab::Complaints => t(lang, "tab.complaints"),
+            Tab::Reports => t(lang, "tab.reports"),
         }
     }
 }
