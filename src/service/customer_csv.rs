@@ -43,6 +43,10 @@ pub const COLUMNS: [&str; 12] = [
     "notes",
 ];
 
+/// From this many rows on, an import rebuilds the secondary indexes after loading instead of
+/// updating them row by row.
+const BULK_ROWS: usize = 50_000;
+
 /// How to import.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {
@@ -435,6 +439,10 @@ impl Service {
         let skipped = bad_rows.len();
         let (created, updated) = self.write(|tx, now| {
             let (mut created, mut updated) = (0usize, 0usize);
+            let bulk = total >= BULK_ROWS;
+            if bulk {
+                store::customers::bulk_load_begin(tx)?;
+            }
             for (i, r) in rows.iter().enumerate() {
                 let new = NewCustomerRow {
                     phone: &r.phone,
@@ -464,6 +472,9 @@ impl Service {
                 if i % 10_000 == 0 || i + 1 == total {
                     progress(i + 1, total);
                 }
+            }
+            if bulk {
+                store::customers::bulk_load_end(tx)?;
             }
             store::audit::append(
                 tx,
