@@ -74,10 +74,10 @@ impl ReportsTab {
                 KeyCode::Backspace => {
                     self.counted_text.pop();
                 }
-                KeyCode::Char(c) if c.is_ascii_digit() || c == '.' => {
-                    if self.counted_text.len() < 12 {
-                        self.counted_text.push(c);
-                    }
+                KeyCode::Char(c)
+                    if (c.is_ascii_digit() || c == '.') && self.counted_text.len() < 12 =>
+                {
+                    self.counted_text.push(c);
                 }
                 _ => {}
             }
