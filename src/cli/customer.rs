@@ -123,6 +123,10 @@ pub enum CustomerCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Import customers from CSV (admin): create, or update by phone with --update; all or nothing.
+    Import(super::data::ImportArgs),
+    /// Export every customer to CSV (admin), UTF-8; --excel adds a BOM. No service passwords.
+    Export(super::data::ExportArgs),
 }
 
 /// Runs a customer command.
@@ -130,6 +134,8 @@ pub fn run(env: &Env, cmd: CustomerCmd) -> Result<()> {
     let mut svc = Service::open(&env.db, env.clock.clone())?;
     let lang = env.lang;
     match cmd {
+        CustomerCmd::Import(a) => super::data::customer_import(env, &mut svc, a),
+        CustomerCmd::Export(a) => super::data::customer_export(env, &mut svc, a),
         CustomerCmd::Show {
             phone,
             staff,

@@ -3,6 +3,7 @@
 pub mod bill;
 pub mod complaint;
 pub mod customer;
+pub mod data;
 pub mod output;
 pub mod plan;
 pub mod points;
@@ -108,6 +109,16 @@ pub enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         rows: usize,
     },
+    /// Reports (supervisor): the daily counter report (日结).
+    #[command(subcommand)]
+    Report(data::ReportCmd),
+    /// Copy the database to FILE with SQLite's online backup API while others work (admin).
+    Backup(data::BackupArgs),
+    /// Replace the database with a backup FILE, keeping the replaced one as a dated copy (admin).
+    Restore(data::RestoreArgs),
+    /// Write a synthetic customers CSV (for the import benchmark).
+    #[command(hide = true)]
+    GenCustomersCsv(data::GenCsvArgs),
     /// Verify the file: integrity, ledger sums, points lots, the audit chain.
     Check {
         /// Print the report as JSON.
@@ -297,6 +308,10 @@ pub fn run(cli: Cli) -> i32 {
                     Some(Command::Payment(c)) => topup::run_payment(&env, c),
                     Some(Command::Complaint(c)) => complaint::run(&env, c),
                     Some(Command::Check { json }) => system::check(&env, json),
+                    Some(Command::Report(c)) => data::run_report(&env, c),
+                    Some(Command::Backup(a)) => data::backup(&env, a),
+                    Some(Command::Restore(a)) => data::restore(&env, a),
+                    Some(Command::GenCustomersCsv(a)) => data::gen_customers_csv(&env, a),
                     Some(Command::Demo { .. }) => unreachable!("handled above"),
                 }
             }

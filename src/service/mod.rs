@@ -2,14 +2,17 @@
 //! IMMEDIATE transaction, applies the domain rules, writes, audits, queues notices and commits.
 
 pub mod auth;
+pub mod backup;
 pub mod bills;
 pub mod check;
 pub mod complaints;
+pub mod customer_csv;
 pub mod customers;
 pub mod gateway;
 pub mod passwords;
 pub mod plans;
 pub mod points;
+pub mod reports;
 pub mod topup;
 pub mod visits;
 

@@ -2,6 +2,7 @@
 //! SQL lives here and only here.
 
 pub mod audit;
+pub mod backup;
 pub mod bills;
 pub mod catalog;
 pub mod customers;
@@ -10,6 +11,7 @@ pub mod notices;
 pub mod plans;
 pub mod points;
 pub mod redemptions;
+pub mod reports;
 pub mod staff;
 pub mod tickets;
 pub mod topups;

@@ -62,7 +62,17 @@ pub fn insert_all(conn: &Connection, records: &[UsageRecord]) -> Result<()> {
     }
     let mut one = conn.prepare_cached(&format!("{head}{row}"))?;
     for r in chunks.remainder() {
-        one.execute(params![r.customer_id, r.month, r.at, r.kind, r.quantity, r.scope, r.other_party, r.service, r.fee_fen])?;
+        one.execute(params![
+            r.customer_id,
+            r.month,
+            r.at,
+            r.kind,
+            r.quantity,
+            r.scope,
+            r.other_party,
+            r.service,
+            r.fee_fen
+        ])?;
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ use crate::tui::tabs::bills::{BillsMsg, BillsTab};
 use crate::tui::tabs::complaints::{ComplaintsTab, VIEWS, View};
 use crate::tui::tabs::plans::PlansTab;
 use crate::tui::tabs::points::{PointsMsg, PointsTab};
+use crate::tui::tabs::reports::{ReportsMsg, ReportsTab};
 use crate::tui::tabs::topup::{Focus, TopUpForm, TopUpMsg};
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -114,6 +115,7 @@ pub struct App {
     pub(crate) plans: PlansTab,
     pub(crate) topup: TopUpForm,
     pub(crate) complaints: ComplaintsTab,
+    pub(crate) reports: ReportsTab,
     data_version: i64,
     last_touch: DateTime<Utc>,
     /// Set when the user has asked to leave.
@@ -143,6 +145,7 @@ impl App {
             plans: PlansTab::default(),
             topup: TopUpForm::default(),
             complaints: ComplaintsTab::default(),
+            reports: ReportsTab::default(),
             data_version,
             last_touch: now,
             quit: false,
@@ -173,6 +176,10 @@ impl App {
     pub fn login(&mut self, staff: &str, password: &str) -> Result<()> {
         let s = self.svc.login(staff, password)?;
         self.session = Some(s);
+        if self.tab >= self.tab_count() {
+            self.tab = 0;
+        }
+        self.reports = ReportsTab::default();
         self.logged_in_at = self.svc.now();
         self.screen = Screen::Main;
         self.latest_notice = self.toast_notice();
@@ -195,10 +202,35 @@ impl App {
         Tab::ALL.get(self.tab).copied().unwrap_or(Tab::Customer)
     }
 
-    /// Switches to a tab by kind (tests and the walkthrough).
+    /// Switches to a tab by kind (tests and the walkthrough), if the staff member may see it.
     pub fn show_tab(&mut self, tab: Tab) {
-        if let Some(i) = Tab::ALL.iter().position(|t| *t == tab) {
+        if let Some(i) = Tab::ALL[..self.tab_count()].iter().position(|t| *t == tab) {
             self.tab = i;
+            if tab == Tab::Reports {
+                self.reload_reports();
+            }
+        }
+    }
+
+    /// How many tabs the logged-in role sees: the leading part of [`Tab::ALL`].
+    pub fn tab_count(&self) -> usize {
+        match &self.session {
+            Some(s) => Tab::ALL.iter().take_while(|t| t.visible_to(s.role)).count(),
+            None => Tab::ALL.iter().take_while(|t| **t != Tab::Reports).count(),
+        }
+    }
+
+    /// Loads the daily report for the Reports tab's date and counted cash.
+    pub fn reload_reports(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match self
+            .svc
+            .report_daily(&s, self.reports.date, self.reports.counted)
+        {
+            Ok(r) => self.reports.report = Some(r),
+            Err(e) => self.report(&e),
         }
     }
 
@@ -310,6 +342,13 @@ impl App {
             return;
         }
         let before = self.tab;
+        if self.current_tab() == Tab::Reports && self.reports.is_typing() {
+            let today = crate::domain::clock::local_date(self.svc.now());
+            if self.reports.key(k, &self.keymap, today) == ReportsMsg::Load {
+                self.reload_reports();
+            }
+            return;
+        }
         if self.current_tab() == Tab::Complaints && self.complaints.is_typing() {
             let msg = self.complaints.key(k, &self.keymap);
             self.complaints_msg(msg);
@@ -319,11 +358,13 @@ impl App {
             Some(Action::Quit) => self.ask_quit(),
             Some(Action::Help) => self.popups.push(Popup::Help(HelpPopup::default())),
             Some(Action::Search) => self.popups.push(Popup::Search(SearchPopup::default())),
-            Some(Action::NextTab) => self.tab = (self.tab + 1) % Tab::ALL.len(),
-            Some(Action::PrevTab) => self.tab = (self.tab + Tab::ALL.len() - 1) % Tab::ALL.len(),
+            Some(Action::NextTab) => self.tab = (self.tab + 1) % self.tab_count(),
+            Some(Action::PrevTab) => {
+                self.tab = (self.tab + self.tab_count() - 1) % self.tab_count()
+            }
             Some(Action::Tab(n)) => {
                 let i = usize::from(n).saturating_sub(1);
-                if i < Tab::ALL.len() {
+                if i < self.tab_count() {
                     self.tab = i;
                 }
             }
@@ -335,6 +376,9 @@ impl App {
         }
         if self.tab != before && Tab::ALL.get(self.tab) == Some(&Tab::TopUp) {
             self.topup_enter();
+        }
+        if self.tab != before && self.current_tab() == Tab::Reports {
+            self.reload_reports();
         }
         if self.tab != before
             && self.current_tab() == Tab::Bills
@@ -383,6 +427,12 @@ impl App {
             Tab::Plans => {
                 let msg = self.plans.key(k, &self.keymap);
                 self.plans_msg(msg);
+            }
+            Tab::Reports => {
+                let today = crate::domain::clock::local_date(self.svc.now());
+                if self.reports.key(k, &self.keymap, today) == ReportsMsg::Load {
+                    self.reload_reports();
+                }
             }
             Tab::Customer | Tab::TopUp => {}
         }
@@ -1381,6 +1431,9 @@ impl App {
                 }
                 if self.customer.is_none() {
                     self.reload_complaints();
+                }
+                if self.current_tab() == Tab::Reports {
+                    self.reload_reports();
                 }
                 self.latest_notice = self.toast_notice();
             }

@@ -65,6 +65,7 @@ pub fn draw_in(app: &App, f: &mut Frame<'_>, area: Rect, min_height: u16) {
                 Some(Tab::Plans) => tabs::plans::draw(app, f, rows[3]),
                 Some(Tab::TopUp) => tabs::topup::draw(app, f, rows[3]),
                 Some(Tab::Complaints) => tabs::complaints::draw(app, f, rows[3]),
+                Some(Tab::Reports) => tabs::reports::draw(app, f, rows[3]),
             }
             draw_status(app, f, rows[4]);
         }
@@ -80,7 +81,7 @@ pub fn draw_in(app: &App, f: &mut Frame<'_>, area: Rect, min_height: u16) {
                     .unwrap_or_default();
                 v.draw(f, rows[3], app.lang, &who)
             }
-            Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, Tab::ALL.len()),
+            Popup::Help(h) => h.draw(f, area, &app.keymap, app.lang, app.tab_count()),
             Popup::Confirm(c) => c.draw(f, area, app.lang),
             Popup::Message(m) => m.draw(f, area, t(app.lang, "message.any_key")),
             Popup::Receipt(r) => r.draw(f, area, app.lang),
@@ -173,7 +174,7 @@ fn draw_customer_bar(app: &App, f: &mut Frame<'_>, area: Rect) {
 }
 
 fn draw_tabs(app: &App, f: &mut Frame<'_>, area: Rect) {
-    let titles: Vec<String> = Tab::ALL
+    let titles: Vec<String> = Tab::ALL[..app.tab_count()]
         .iter()
         .enumerate()
         .map(|(i, tab)| format!("{} {}", i + 1, tab.title(app.lang)))

@@ -100,6 +100,14 @@ pub enum Action {
     CancelChange,
     /// Plans: cancel the selected value-added service.
     CancelService,
+    /// Reports: the day before.
+    PrevDay,
+    /// Reports: the day after.
+    NextDay,
+    /// Reports: back to today.
+    Today,
+    /// Reports: type the counted cash.
+    EnterCounted,
 }
 
 impl Action {
@@ -151,6 +159,10 @@ impl Action {
             "resolve" => Action::Resolve,
             "close_ticket" => Action::CloseTicket,
             "approve" => Action::Approve,
+            "prev_day" => Action::PrevDay,
+            "next_day" => Action::NextDay,
+            "today" => Action::Today,
+            "enter_counted" => Action::EnterCounted,
             n => {
                 let d = n.strip_prefix("tab_")?.parse::<u8>().ok()?;
                 Action::Tab(d)
@@ -244,7 +256,15 @@ impl Keymap {
     /// Parses a keymap file.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let order = ["global", "list", "points", "bills", "plans", "complaints"];
+        let order = [
+            "global",
+            "list",
+            "points",
+            "bills",
+            "plans",
+            "complaints",
+            "reports",
+        ];
         let mut sections = Vec::new();
         for name in order {
             let Some(toml::Value::Table(t)) = raw.get(name) else {

@@ -5,6 +5,7 @@ pub mod complaints;
 pub mod customer;
 pub mod plans;
 pub mod points;
+pub mod reports;
 pub mod topup;
 
 use crate::domain::Lang;
@@ -25,6 +26,8 @@ pub enum Tab {
     Plans,
     /// 投诉与客服: the ticket queue, ticket detail and actions, service records.
     Complaints,
+    /// 报表: the daily counter report, for supervisors and admins only.
+    Reports,
 }
 
 impl Tab {
@@ -36,11 +39,21 @@ impl Tab {
         Tab::Bills,
         Tab::Plans,
         Tab::Complaints,
+        Tab::Reports,
     ];
 
     /// The position of a tab in [`Tab::ALL`] (tabs are found by kind, never by number).
     pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// True when a role may see the tab (Reports needs a supervisor). Role-limited tabs sit at
+    /// the end of [`Tab::ALL`], so the number keys of the others never move.
+    pub fn visible_to(self, role: crate::domain::staff::Role) -> bool {
+        match self {
+            Tab::Reports => role.allows(crate::domain::staff::Permission::Supervise),
+            _ => true,
+        }
     }
 
     /// The tab's title.
@@ -52,6 +65,7 @@ impl Tab {
             Tab::TopUp => t(lang, "tab.topup"),
             Tab::Plans => t(lang, "tab.plans"),
             Tab::Complaints => t(lang, "tab.complaints"),
+            Tab::Reports => t(lang, "tab.reports"),
         }
     }
 }
