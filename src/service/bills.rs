@@ -927,32 +927,40 @@ impl Service {
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let t0 = std::time::Instant::now();
-        let mut records = parse_usage_csv(path, &phones)?;
-        records.sort_by_key(|r| (r.month, r.customer_id, r.at));
-        tracing::info!(
-            "usage import: {} rows read and checked in {:?}",
-            records.len(),
-            t0.elapsed()
-        );
         let staff = s.staff_id.clone();
         let at = self.now();
-        let n = records.len();
-        let report = store::write(&mut self.conn, |tx| {
-            let t0 = std::time::Instant::now();
-            for (i, chunk) in records.chunks(50_000).enumerate() {
-                store::usage::insert_all(tx, chunk)?;
-                progress((i * 50_000 + chunk.len()).min(n), n);
+        // A reader thread parses and checks while this one inserts, inside one transaction;
+        // a bad row anywhere makes the reader fail and the whole transaction roll back.
+        let (tx_chunks, rx_chunks) = std::sync::mpsc::sync_channel::<Vec<UsageRecord>>(2);
+        let file = path.to_path_buf();
+        let reader = std::thread::spawn(move || {
+            read_usage_csv(&file, &phones, &mut |chunk| {
+                tx_chunks
+                    .send(chunk)
+                    .map_err(|_| Problem::refused("导入已中止", "the import was stopped").into())
+            })
+        });
+        let t0 = std::time::Instant::now();
+        let written = store::write(&mut self.conn, |tx| {
+            let mut touched: Vec<(i64, i64)> = Vec::new();
+            let mut n = 0usize;
+            for chunk in rx_chunks.iter() {
+                store::usage::insert_all(tx, &chunk)?;
+                touched.extend(chunk.iter().map(|r| (r.customer_id, r.month)));
+                touched.sort_unstable();
+                touched.dedup();
+                n += chunk.len();
+                progress(n, n);
             }
+            let read = reader.join().map_err(|_| {
+                Problem::refused("读取导入文件时出错", "reading the import file failed")
+            })??;
+            debug_assert_eq!(read, n);
             tracing::info!(
-                "usage import: {} rows inserted in {:?}",
-                records.len(),
+                "usage import: {n} rows read, checked and inserted in {:?}",
                 t0.elapsed()
             );
-            let mut touched: Vec<(i64, i64)> =
-                records.iter().map(|r| (r.customer_id, r.month)).collect();
-            touched.sort_unstable();
-            touched.dedup();
+            let records_len = n;
             let current = Month::of(at);
             for (id, month) in &touched {
                 if *month == current.int() {
@@ -972,19 +980,21 @@ impl Service {
                 Outcome::Ok,
                 None,
                 &format!(
-                    "{} records for {customers} customers from {}",
-                    records.len(),
+                    "{records_len} records for {customers} customers from {}",
                     path.display()
                 ),
             )?;
             Ok(ImportReport {
-                records: records.len(),
+                records: records_len,
                 customers,
             })
         })?;
-        Ok(report)
+        Ok(written)
     }
 }
+
+/// Rows handed on at a time while a file is read.
+const IMPORT_CHUNK: usize = 65_536;
 
 /// Reads and checks a usage CSV: `phone,time,kind,quantity,scope,other_party,service,fee_fen`.
 /// Every bad row is reported by line; any bad row means nothing is returned.
@@ -992,6 +1002,22 @@ pub fn parse_usage_csv(
     path: &std::path::Path,
     phones: &HashMap<String, i64>,
 ) -> Result<Vec<UsageRecord>> {
+    let mut out = Vec::new();
+    read_usage_csv(path, phones, &mut |chunk| {
+        out.extend(chunk);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads and checks a usage CSV, handing good rows on in chunks (each sorted for the index) as
+/// it goes, so inserting can overlap reading. Bad rows are collected and, if there are any,
+/// reported by line at the end — the caller then rolls back whatever it wrote.
+pub fn read_usage_csv(
+    path: &std::path::Path,
+    phones: &HashMap<String, i64>,
+    sink: &mut dyn FnMut(Vec<UsageRecord>) -> Result<()>,
+) -> Result<usize> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -1002,7 +1028,8 @@ pub fn parse_usage_csv(
                 format!("cannot read {}: {e}", path.display()),
             )
         })?;
-    let mut out = Vec::new();
+    let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+    let mut good = 0usize;
     let mut errors: Vec<String> = Vec::new();
     let mut bad_rows = 0usize;
     let mut record = csv::StringRecord::new();
@@ -1019,7 +1046,17 @@ pub fn parse_usage_csv(
         }
         let line = record.position().map(|p| p.line()).unwrap_or(line);
         match parse_row(&record, phones) {
-            Ok(r) => out.push(r),
+            Ok(r) if bad_rows == 0 => {
+                chunk.push(r);
+                if chunk.len() == IMPORT_CHUNK {
+                    good += chunk.len();
+                    let mut full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK));
+                    full.sort_unstable_by_key(|r| (r.month, r.customer_id, r.at));
+                    sink(full)?;
+                }
+            }
+            // After a bad row nothing more is handed on; the rest is only checked.
+            Ok(_) => {}
             Err(why) => {
                 bad_rows += 1;
                 if errors.len() < 20 {
@@ -1047,7 +1084,10 @@ pub fn parse_usage_csv(
         )
         .into());
     }
-    Ok(out)
+    good += chunk.len();
+    chunk.sort_unstable_by_key(|r| (r.month, r.customer_id, r.at));
+    sink(chunk)?;
+    Ok(good)
 }
 
 fn parse_row(
