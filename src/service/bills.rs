@@ -262,6 +262,18 @@ pub(crate) fn check_low_balance(
 ) -> Result<()> {
     let defaults = rates().reminders.low_balance_fen;
     let s = store::bills::reminder_settings(conn, customer_id, defaults)?;
+    low_balance_with(conn, customer_id, balance, at, staff, &s)
+}
+
+/// The low-balance reminder with settings already read (the bill run reads them once).
+fn low_balance_with(
+    conn: &Connection,
+    customer_id: i64,
+    balance: Fen,
+    at: DateTime<Utc>,
+    staff: &str,
+    s: &ReminderSettings,
+) -> Result<()> {
     if balance.0 < s.low_balance_fen {
         let mut p = BTreeMap::new();
         p.insert("balance".to_string(), balance.to_string());
@@ -471,7 +483,7 @@ pub fn run_bills_in(
             p.insert("balance".to_string(), balance.to_string());
             store::notices::queue(conn, id, "bill_issued", &p, Some(staff), &now)?;
         }
-        check_low_balance(conn, id, balance, at, staff)?;
+        low_balance_with(conn, id, balance, at, staff, &settings)?;
         report.bills_issued += 1;
         report.total_fen += total.0;
     }
@@ -994,7 +1006,7 @@ impl Service {
 }
 
 /// Rows handed on at a time while a file is read.
-const IMPORT_CHUNK: usize = 65_536;
+const IMPORT_CHUNK: usize = 262_144;
 
 /// Reads and checks a usage CSV: `phone,time,kind,quantity,scope,other_party,service,fee_fen`.
 /// Every bad row is reported by line; any bad row means nothing is returned.
