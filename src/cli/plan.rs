@@ -1,6 +1,6 @@
 //! `touchpoint plan …`, `pack …`, `vas …`: business handling (业务办理).
 
-use super::{Env, StaffArg, VerifyArg, login, output, verify_visit};
+use super::{Env, StaffArg, VerifyArg, login, output};
 use crate::domain::{Fen, Lang};
 use crate::error::Result;
 use crate::service::plans::catalog_entries;
@@ -108,7 +108,7 @@ pub enum VasCmd {
     },
 }
 
-/// Logs in, verifies, runs `f`, closes the visit whatever happened.
+/// Logs in, finds the customer, and runs `f` in a verified visit (see [`super::with_visit`]).
 fn with_visit<T>(
     svc: &mut Service,
     staff: &StaffArg,
@@ -118,12 +118,7 @@ fn with_visit<T>(
 ) -> Result<T> {
     let s = login(svc, staff)?;
     let c = svc.find_customer(phone)?;
-    let visit = verify_visit(svc, &s, c.id, verify)?;
-    let result = f(svc, &s, visit, c.id);
-    if let Some(v) = visit {
-        svc.close_visit(&s, v)?;
-    }
-    result
+    super::with_visit(svc, &s, c.id, verify, |svc, visit| f(svc, &s, visit, c.id))
 }
 
 /// Runs a plan command.
