@@ -405,20 +405,12 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(1), Constraint::Min(5)])
         .split(area);
-    let mut spans = vec![Span::raw(" ")];
-    for (v, a, key) in View::ALL {
-        let style = if v == tab.view {
-            theme::selected()
-        } else {
-            theme::label()
-        };
-        spans.push(Span::styled(
-            format!("{} {}", app.keymap.label(a), t(lang, key)),
-            style,
-        ));
-        spans.push(Span::raw(" "));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), rows[0]);
+    let strip = crate::tui::widgets::view_strip(
+        &app.keymap,
+        lang,
+        View::ALL.iter().map(|(v, a, k)| (*v == tab.view, *a, *k)),
+    );
+    f.render_widget(Paragraph::new(strip), rows[0]);
     let body = rows[1];
     let verified = app.customer.as_ref().is_some_and(|c| c.visit.verified);
     if !verified {

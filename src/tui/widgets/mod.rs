@@ -87,6 +87,35 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The strip of sub-views a tab offers: each view's key and name, the shown one highlighted.
+/// Keys come from the keymap, so the strip never names a key that does something else.
+pub fn view_strip(
+    keymap: &crate::tui::keymap::Keymap,
+    lang: crate::domain::Lang,
+    views: impl IntoIterator<Item = (bool, crate::tui::keymap::Action, &'static str)>,
+) -> ratatui::text::Line<'static> {
+    use crate::tui::theme;
+    use ratatui::text::Span;
+    let mut spans = vec![Span::raw(" ")];
+    for (shown, action, key) in views {
+        let style = if shown {
+            theme::selected()
+        } else {
+            theme::label()
+        };
+        spans.push(Span::styled(
+            format!(
+                "{} {}",
+                keymap.label(action),
+                crate::tui::i18n::t(lang, key)
+            ),
+            style,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    ratatui::text::Line::from(spans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
