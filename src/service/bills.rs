@@ -720,8 +720,7 @@ impl Service {
         self.require_verified(s, visit, customer_id, "bill.show")?;
         let now = self.now();
         let m = Month::of(now);
-        let c = store::customers::get(&self.conn, customer_id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let c = store::customers::require(&self.conn, customer_id)?;
         let plan = store::catalog::plan(&self.conn, &c.plan)?
             .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
         let plans: HashMap<String, PlanAsset> = store::catalog::plans(&self.conn)?
@@ -817,8 +816,7 @@ impl Service {
         customer_id: i64,
     ) -> Result<AdviceView> {
         self.require_verified(s, visit, customer_id, "bill.advice")?;
-        let c = store::customers::get(&self.conn, customer_id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let c = store::customers::require(&self.conn, customer_id)?;
         let all = store::catalog::plans(&self.conn)?;
         let common = common(rates());
         let mut m = Month::of(self.now()).prev();

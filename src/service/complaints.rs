@@ -297,8 +297,7 @@ pub(crate) fn open_in(
 ) -> Result<i64> {
     let now = store::ts(at);
     ticket::require_text(&c.description, "投诉内容", "complaint text")?;
-    let customer = store::customers::get(conn, c.customer_id)?
-        .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+    let customer = store::customers::require(conn, c.customer_id)?;
     let policy = assets::sla_policy();
     let disputed = c
         .disputed_month
@@ -787,8 +786,7 @@ pub(crate) fn decide_compensation_in(
     }
     let amount = Fen(r.compensation_fen.unwrap_or(0));
     let result = if approve {
-        let customer = store::customers::get(conn, r.customer_id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let customer = store::customers::require(conn, r.customer_id)?;
         customer.status.ensure_writable()?;
         let id_text = id.to_string();
         let note = format!("工单 {id} 投诉补偿 complaint compensation");
@@ -931,9 +929,7 @@ pub(crate) fn record_in(
     at: DateTime<Utc>,
 ) -> Result<RecordResult> {
     let now = store::ts(at);
-    if store::customers::get(conn, customer_id)?.is_none() {
-        return Err(Problem::not_found("没有该客户", "no such customer").into());
-    }
+    store::customers::require(conn, customer_id)?;
     if kind == RecordKind::Complaint {
         let description = if notes.trim().is_empty() {
             format!(

@@ -296,8 +296,7 @@ impl Service {
         id: i64,
         visit: Option<i64>,
     ) -> Result<CustomerView> {
-        let row = store::customers::get(&self.conn, id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let row = store::customers::require(&self.conn, id)?;
         let verified = self.visit_verified_for(visit, row.id)?;
         self.view(row, verified)
     }
@@ -451,8 +450,7 @@ impl Service {
             )?;
             Ok(id)
         })?;
-        let row = store::customers::get(&self.conn, id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let row = store::customers::require(&self.conn, id)?;
         self.view(row, true)
     }
 
@@ -464,8 +462,7 @@ impl Service {
         customer_id: i64,
         edit: ProfileEdit,
     ) -> Result<CustomerView> {
-        let row = store::customers::get(&self.conn, customer_id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let row = store::customers::require(&self.conn, customer_id)?;
         if let Err(p) = row.status.ensure_writable() {
             return Err(self.refuse(&s.staff_id, "customer.edit", Some(customer_id), p));
         }
@@ -541,8 +538,7 @@ impl Service {
                 Problem::bad_input("请填写销户原因", "closing a customer needs a reason").into(),
             );
         }
-        let row = store::customers::get(&self.conn, customer_id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let row = store::customers::require(&self.conn, customer_id)?;
         let to = match row.status.transition(CustomerStatus::Closed) {
             Ok(to) => to,
             Err(p) => return Err(self.refuse(&s.staff_id, "customer.close", Some(customer_id), p)),

@@ -23,7 +23,6 @@ use crate::domain::staff::Permission;
 use crate::domain::{Fen, Problem, ProblemKind, clock};
 use crate::error::{Error, Result};
 use crate::service::bills::Month;
-use crate::store::customers::CustomerRow;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::plans::{PackPurchase, PlanChange, VasSubscription};
 use crate::store::redemptions::AllowanceGrant;
@@ -200,11 +199,6 @@ pub fn apply_due_changes(
     Ok(due.len())
 }
 
-fn customer(conn: &Connection, id: i64) -> Result<CustomerRow> {
-    Ok(store::customers::get(conn, id)?
-        .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?)
-}
-
 fn catalog_item(conn: &Connection, code: &str, kind: &str) -> Result<PlanAsset> {
     let (zh, en) = match kind {
         "plan" => ("套餐", "plan"),
@@ -254,7 +248,7 @@ pub(crate) fn book_change(
 ) -> Result<PlanChangeResult> {
     let now = store::ts(at);
     apply_due_changes(conn, at, Some(customer_id), staff)?;
-    let c = customer(conn, customer_id)?;
+    let c = store::customers::require(conn, customer_id)?;
     c.status.ensure_writable()?;
     let to = catalog_item(conn, code, "plan")?;
     if to.brand.as_deref() != Some(c.brand.as_str()) {
@@ -331,7 +325,9 @@ pub(crate) fn cancel_change_in(
 ) -> Result<PlanChange> {
     let now = store::ts(at);
     apply_due_changes(conn, at, Some(customer_id), staff)?;
-    customer(conn, customer_id)?.status.ensure_writable()?;
+    store::customers::require(conn, customer_id)?
+        .status
+        .ensure_writable()?;
     let p = store::plans::pending(conn, customer_id)?.ok_or_else(|| {
         Problem::refused(
             "没有待生效的套餐变更可取消（已生效的变更不能取消，只能再申请变更）",
@@ -389,7 +385,7 @@ pub(crate) fn add_pack_in(
 ) -> Result<PackResult> {
     let now = store::ts(at);
     apply_due_changes(conn, at, Some(customer_id), staff)?;
-    let c = customer(conn, customer_id)?;
+    let c = store::customers::require(conn, customer_id)?;
     c.status.ensure_writable()?;
     let pack = catalog_item(conn, code, "pack")?;
     if c.status == CustomerStatus::Suspended {
@@ -532,7 +528,7 @@ pub(crate) fn subscribe_in(
     let now = store::ts(at);
     let today = clock::local_date(at).to_string();
     apply_due_changes(conn, at, Some(customer_id), staff)?;
-    let c = customer(conn, customer_id)?;
+    let c = store::customers::require(conn, customer_id)?;
     c.status.ensure_writable()?;
     let vas = catalog_item(conn, code, "vas")?;
     if c.status == CustomerStatus::Suspended {
@@ -598,7 +594,9 @@ pub(crate) fn cancel_vas_in(
     let now = store::ts(at);
     let today = clock::local_date(at);
     apply_due_changes(conn, at, Some(customer_id), staff)?;
-    customer(conn, customer_id)?.status.ensure_writable()?;
+    store::customers::require(conn, customer_id)?
+        .status
+        .ensure_writable()?;
     let vas = catalog_item(conn, code, "vas")?;
     let sub = store::plans::subscriptions_of(conn, customer_id)?
         .into_iter()
@@ -786,7 +784,7 @@ impl Service {
         }
         let conn = &self.conn;
         let today = clock::local_date(at);
-        let c = customer(conn, customer_id)?;
+        let c = store::customers::require(conn, customer_id)?;
         let all = store::catalog::plans(conn)?;
         let plan = all
             .iter()

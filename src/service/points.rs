@@ -191,11 +191,6 @@ fn lot_balances(conn: &Connection, customer_id: i64) -> Result<Vec<LotBalance>> 
         .collect())
 }
 
-fn customer(conn: &Connection, id: i64) -> Result<CustomerRow> {
-    store::customers::get(conn, id)?
-        .ok_or_else(|| Problem::not_found("没有该客户", "no such customer").into())
-}
-
 fn brand_of(conn: &Connection, c: &CustomerRow) -> Result<Brand> {
     store::catalog::brand(conn, &c.brand)?.ok_or_else(|| {
         Problem::not_found(
@@ -310,7 +305,7 @@ pub(crate) fn redeem_in(
     let now = store::ts(at);
     let today = clock::local_date(at);
     let month = clock::month_of(at);
-    let c = customer(conn, customer_id)?;
+    let c = store::customers::require(conn, customer_id)?;
     let item = store::redemptions::item(conn, code)?.ok_or_else(|| {
         Problem::not_found(
             format!("积分商城没有编码为“{code}”的商品"),
@@ -475,7 +470,7 @@ impl Service {
 
     /// A customer's spendable points and lots (no verification needed, SPEC).
     pub fn points_balance(&self, _s: &Session, customer_id: i64) -> Result<PointsBalance> {
-        let c = customer(&self.conn, customer_id)?;
+        let c = store::customers::require(&self.conn, customer_id)?;
         let brand = brand_of(&self.conn, &c)?;
         let today = clock::local_date(self.now());
         let lots: Vec<LotInfo> = store::points::all_lots(&self.conn, customer_id)?
@@ -639,7 +634,7 @@ impl Service {
         self.authorize(s, Permission::RunBatch, "points.earn")?;
         let staff = s.staff_id.clone();
         self.write(|tx, now| {
-            let c = customer(tx, customer_id)?;
+            let c = store::customers::require(tx, customer_id)?;
             let brand = brand_of(tx, &c)?;
             let points = earn_for_bill(
                 tx,
@@ -687,7 +682,7 @@ fn reverse_in(
         )
         .into());
     }
-    let c = customer(conn, r.customer_id)?;
+    let c = store::customers::require(conn, r.customer_id)?;
     c.status.ensure_writable()?;
     let id_text = redemption_id.to_string();
     let (mut returned, mut expired) = (0, 0);

@@ -412,8 +412,7 @@ impl Service {
             let masked = masked_phone(&p.phone);
             match &outcome {
                 GatewayOutcome::Approved(reference) => {
-                    let customer = store::customers::get(tx, p.customer_id)?
-                        .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+                    let customer = store::customers::require(tx, p.customer_id)?;
                     let note = format!("{} {}", p.channel.label(Lang::Zh), p.serial);
                     let entry = store::ledger::post(
                         tx,
@@ -688,8 +687,7 @@ impl Service {
                 )
                 .into());
             }
-            let c = store::customers::get(&self.conn, p.customer_id)?
-                .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+            let c = store::customers::require(&self.conn, p.customer_id)?;
             c.status.ensure_writable()?;
             Ok(check_refund(
                 amount,
@@ -709,8 +707,7 @@ impl Service {
         let masked = masked_phone(&p.phone);
         let (refund_id, entry) = self.write(|tx, now| {
             // Re-check under the lock: the balance or the refund may have changed meanwhile.
-            let c = store::customers::get(tx, p.customer_id)?
-                .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+            let c = store::customers::require(tx, p.customer_id)?;
             let again = store::topups::refund_of(tx, p.id)?.is_some();
             check_refund(Some(amount), p.credited, again, Fen(c.balance_fen))?;
             let topup_entry = p.ledger_entry_id.ok_or_else(|| {

@@ -34,9 +34,7 @@ pub struct VisitStatus {
 impl Service {
     /// Opens a visit when the clerk takes up a customer.
     pub fn open_visit(&mut self, s: &Session, customer_id: i64) -> Result<i64> {
-        if store::customers::get(&self.conn, customer_id)?.is_none() {
-            return Err(Problem::not_found("没有该客户", "no such customer").into());
-        }
+        store::customers::require(&self.conn, customer_id)?;
         let staff = s.staff_id.clone();
         self.write(|tx, now| {
             let id = store::visits::open(tx, customer_id, &staff, now)?;
@@ -139,8 +137,7 @@ impl Service {
             )
             .into());
         }
-        let c = store::customers::get(&self.conn, v.customer_id)?
-            .ok_or_else(|| Problem::not_found("没有该客户", "no such customer"))?;
+        let c = store::customers::require(&self.conn, v.customer_id)?;
         let now = self.now();
         let method = proof.method();
         let staff = s.staff_id.clone();

@@ -141,6 +141,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<CustomerRow>> {
         .optional()?)
 }
 
+/// One customer by id, or the not-found problem every operation reports (exit 3).
+pub fn require(conn: &Connection, id: i64) -> Result<CustomerRow> {
+    get(conn, id)?
+        .ok_or_else(|| crate::domain::Problem::not_found("没有该客户", "no such customer").into())
+}
+
 /// One customer by phone.
 pub fn by_phone(conn: &Connection, phone: &str) -> Result<Option<CustomerRow>> {
     Ok(conn
