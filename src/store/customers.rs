@@ -363,21 +363,72 @@ pub fn update_imported(
     Ok(())
 }
 
-/// Before a bulk load: drop the secondary indexes (rebuilt by [`bulk_load_end`] with one sort,
-/// far faster than a million random index inserts) and give the page cache room.
-pub fn bulk_load_begin(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "PRAGMA cache_size=-262144;
-         DROP INDEX IF EXISTS customers_name; DROP INDEX IF EXISTS customers_brand_status;",
-    )?;
+/// Rows per multi-row INSERT in [`insert_many`]: one statement step per 32 rows.
+const ROWS_PER_INSERT: usize = 32;
+
+/// Inserts many new customers (a bulk import); call inside the import's transaction. Faster
+/// than [`insert`] row by row: 32 rows per statement, bound in place, `now` bound once.
+pub fn insert_many(conn: &Connection, rows: &[NewCustomerRow<'_>], now: &str) -> Result<()> {
+    const FIELDS: usize = 13;
+    let values = |n: usize| {
+        (0..n)
+            .map(|k| {
+                let p = |f: usize| format!("?{}", 2 + k * FIELDS + f);
+                format!(
+                    "({}, ?1, ?1)",
+                    (0..FIELDS).map(p).collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let head = "INSERT INTO customers(phone, name, id_number, brand, plan, customer_type,
+        real_name_verified, service_password_hash, status, joined_on, star_level, tags, notes,
+        created_at, updated_at) VALUES ";
+    let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+    let run = |st: &mut rusqlite::CachedStatement<'_>, chunk: &[NewCustomerRow<'_>]| {
+        st.raw_bind_parameter(1, now)?;
+        for (k, c) in chunk.iter().enumerate() {
+            let i = 2 + k * FIELDS;
+            st.raw_bind_parameter(i, c.phone)?;
+            st.raw_bind_parameter(i + 1, c.name)?;
+            st.raw_bind_parameter(i + 2, c.id_number)?;
+            st.raw_bind_parameter(i + 3, c.brand)?;
+            st.raw_bind_parameter(i + 4, c.plan)?;
+            st.raw_bind_parameter(i + 5, c.customer_type.code())?;
+            st.raw_bind_parameter(i + 6, c.real_name_verified)?;
+            st.raw_bind_parameter(i + 7, c.service_password_hash)?;
+            st.raw_bind_parameter(i + 8, c.status.code())?;
+            st.raw_bind_parameter(i + 9, c.joined_on)?;
+            st.raw_bind_parameter(i + 10, c.star_level)?;
+            st.raw_bind_parameter(i + 11, c.tags)?;
+            st.raw_bind_parameter(i + 12, c.notes)?;
+        }
+        st.raw_execute().map(|_| ())
+    };
+    let mut many = conn.prepare_cached(&format!("{head}{}", values(ROWS_PER_INSERT)))?;
+    for chunk in &mut chunks {
+        run(&mut many, chunk)?;
+    }
+    let mut one = conn.prepare_cached(&format!("{head}{}", values(1)))?;
+    for c in chunks.remainder() {
+        run(&mut one, std::slice::from_ref(c))?;
+    }
     Ok(())
 }
 
-/// After a bulk load: the indexes of schema_v1.sql again, and the usual cache.
+/// Before a bulk load: drop the phone index (rebuilt by [`bulk_load_end`] with one sort, far
+/// faster than a million index inserts) and give the page cache room. Phones stay unique: the
+/// importer refuses duplicates, and rebuilding `customers_phone` would fail on one.
+pub fn bulk_load_begin(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA cache_size=-262144; DROP INDEX IF EXISTS customers_phone;")?;
+    Ok(())
+}
+
+/// After a bulk load: the phone index again, and the usual cache.
 pub fn bulk_load_end(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS customers_name ON customers(name);
-         CREATE INDEX IF NOT EXISTS customers_brand_status ON customers(brand, status);
+        "CREATE UNIQUE INDEX IF NOT EXISTS customers_phone ON customers(phone);
          PRAGMA cache_size=-65536;",
     )?;
     Ok(())
