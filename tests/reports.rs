@@ -263,6 +263,88 @@ fn a_bad_phone_on_line_7_and_a_duplicate_on_line_12_import_nothing_and_name_both
     assert_eq!(count_customers(&svc), 11);
 }
 
+/// Row `i` of a file large enough for the bulk path (which drops and rebuilds the phone index).
+fn bulk_row(i: usize) -> String {
+    format!(
+        "1591{:07},客户{i},{},gotone,GT58,consumer,true,active,2025-01-02,1,,",
+        i,
+        id_number(i % 1000)
+    )
+}
+
+fn phone_index_exists(svc: &Service) -> bool {
+    sum(
+        svc,
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'customers_phone'",
+    ) == 1
+}
+
+#[test]
+fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
+    const ROWS: usize = 60_000; // over the bulk threshold, several reader chunks
+    let dir = tempfile::tempdir().unwrap();
+    let mut svc = empty_db(dir.path());
+    let s = svc.login("admin", "admin-pass-1").unwrap();
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, format!("{HEADER}\n{}\n", bulk_row(7))).unwrap();
+    svc.customer_import(&s, &one, ImportOptions::default(), &mut |_, _| {})
+        .unwrap();
+
+    // A duplicate near the end, after most rows were written: nothing stays, the index too.
+    let mut lines = vec![HEADER.to_string()];
+    lines.extend((0..ROWS).map(bulk_row));
+    lines[ROWS - 10] = bulk_row(5);
+    let file = dir.path().join("bulk.csv");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let e = svc
+        .customer_import(
+            &s,
+            &file,
+            ImportOptions {
+                update: true,
+                skip_bad: false,
+            },
+            &mut |_, _| {},
+        )
+        .unwrap_err();
+    let m = e.message(Lang::En);
+    assert!(
+        m.contains(&format!(
+            "line {}: duplicate phone: same as line 7",
+            ROWS - 9
+        )),
+        "{m}"
+    );
+    assert_eq!(count_customers(&svc), 1);
+    assert!(
+        phone_index_exists(&svc),
+        "the rollback keeps the phone index"
+    );
+
+    // Fixed: the stored customer is updated, the rest created, and the index is back.
+    lines[ROWS - 10] = bulk_row(ROWS - 11);
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let mut seen = Vec::new();
+    let r = svc
+        .customer_import(
+            &s,
+            &file,
+            ImportOptions {
+                update: true,
+                skip_bad: false,
+            },
+            &mut |done, total| seen.push((done, total)),
+        )
+        .unwrap();
+    assert_eq!((r.rows, r.created, r.updated), (ROWS, ROWS - 1, 1));
+    assert_eq!(count_customers(&svc), ROWS as i64);
+    assert!(phone_index_exists(&svc));
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0 && w[0].0 <= w[0].1));
+    assert_eq!(seen.last().map(|p| p.0), Some(ROWS));
+    let c = svc.find_customer(&format!("1591{:07}", ROWS - 1)).unwrap();
+    assert_eq!(c.name, format!("客户{}", ROWS - 1));
+}
+
 #[test]
 fn a_gbk_file_with_quoted_commas_and_line_breaks_imports() {
     let dir = tempfile::tempdir().unwrap();

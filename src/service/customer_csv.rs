@@ -22,8 +22,10 @@ use crate::error::Result;
 use crate::store::customers::{Existing, NewCustomerRow};
 use crate::store::{self, audit::Outcome};
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::Write;
 use std::path::Path;
 
@@ -93,59 +95,140 @@ pub struct CustomerExport {
     pub bom: bool,
 }
 
-/// A validated row.
-struct Row {
-    line: u64,
-    phone: String,
-    name: String,
-    id_number: String,
-    brand: String,
-    plan: String,
+/// Rows the reader thread hands to the writer at a time.
+const CHUNK_ROWS: usize = 8_192;
+
+/// A column's position in the file, by its place in [`COLUMNS`].
+type Columns = [Option<usize>; COLUMNS.len()];
+
+/// The text fields of a checked row, as spans of its chunk's buffer.
+#[derive(Clone, Copy)]
+enum Text {
+    Phone,
+    Name,
+    IdNumber,
+    Brand,
+    Plan,
+    JoinedOn,
+    Tags,
+    Notes,
+}
+
+/// A checked row, ready to write.
+struct Checked {
+    /// The stored customer this row updates (`--update`), or none for a new one.
+    existing: Option<i64>,
+    text: [(u32, u32); 8],
     customer_type: CustomerType,
     real_name_verified: bool,
     status: CustomerStatus,
-    joined_on: String,
     star_level: u8,
-    tags: String,
-    notes: String,
+}
+
+/// Checked rows with their text packed in one buffer, so a row costs no allocation of its own.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    rows: Vec<Checked>,
+}
+
+impl Chunk {
+    fn with_capacity() -> Chunk {
+        Chunk {
+            text: String::with_capacity(CHUNK_ROWS * 64),
+            rows: Vec::with_capacity(CHUNK_ROWS),
+        }
+    }
+
+    fn push(&mut self, s: &str) -> (u32, u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        (start, self.text.len() as u32)
+    }
+
+    fn get(&self, r: &Checked, t: Text) -> &str {
+        let (a, b) = r.text[t as usize];
+        &self.text[a as usize..b as usize]
+    }
+
+    fn new_row<'a>(&'a self, r: &Checked) -> NewCustomerRow<'a> {
+        NewCustomerRow {
+            phone: self.get(r, Text::Phone),
+            name: self.get(r, Text::Name),
+            id_number: self.get(r, Text::IdNumber),
+            brand: self.get(r, Text::Brand),
+            plan: self.get(r, Text::Plan),
+            customer_type: r.customer_type,
+            real_name_verified: r.real_name_verified,
+            service_password_hash: None,
+            status: r.status,
+            joined_on: self.get(r, Text::JoinedOn),
+            star_level: r.star_level,
+            tags: self.get(r, Text::Tags),
+            notes: self.get(r, Text::Notes),
+        }
+    }
+}
+
+/// What reading the file found.
+struct Read {
+    /// Data rows (blank lines not counted).
+    rows: usize,
+    bad: Vec<BadRow>,
 }
 
 /// Decodes a file's bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030.
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Problem> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(|s| (s.to_string(), "utf-8-bom"))
-            .map_err(|e| {
-                Problem::bad_input(
-                    format!(
-                        "文件以 UTF-8 BOM 开头，但第 {} 字节处不是 UTF-8",
-                        e.valid_up_to() + 4
-                    ),
-                    format!(
-                        "the file starts with a UTF-8 BOM but is not UTF-8 at byte {}",
-                        e.valid_up_to() + 4
-                    ),
-                )
-            });
+pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), Problem> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        bytes.drain(..3);
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), "utf-8"));
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, if bom { "utf-8-bom" } else { "utf-8" })),
+        Err(e) if bom => {
+            let at = e.utf8_error().valid_up_to() + 4;
+            Err(Problem::bad_input(
+                format!("文件以 UTF-8 BOM 开头，但第 {at} 字节处不是 UTF-8"),
+                format!("the file starts with a UTF-8 BOM but is not UTF-8 at byte {at}"),
+            ))
+        }
+        Err(e) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(e.as_bytes());
+            if had_errors {
+                return Err(Problem::bad_input(
+                    "文件既不是 UTF-8 也不是 GBK/GB18030 编码：请在 Excel 中另存为“CSV UTF-8”",
+                    "the file is neither UTF-8 nor GBK/GB18030: save it from Excel as \"CSV UTF-8\"",
+                ));
+            }
+            Ok((text.into_owned(), "gb18030"))
+        }
     }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(Problem::bad_input(
-            "文件既不是 UTF-8 也不是 GBK/GB18030 编码：请在 Excel 中另存为“CSV UTF-8”",
-            "the file is neither UTF-8 nor GBK/GB18030: save it from Excel as \"CSV UTF-8\"",
-        ));
+}
+
+/// A `YYYY-MM-DD` date that exists, as written.
+fn parse_date(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
     }
-    Ok((text.into_owned(), "gb18030"))
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    NaiveDate::from_ymd_opt(y as i32, m, d).map(|_| s)
 }
 
 fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "" | "true" | "1" | "yes" | "y" | "是" => Some(true),
-        "false" | "0" | "no" | "n" | "否" => Some(false),
-        _ => None,
+    let s = s.trim();
+    let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(s));
+    if any(&["", "true", "1", "yes", "y", "是"]) {
+        Some(true)
+    } else if any(&["false", "0", "no", "n", "否"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -154,10 +237,24 @@ fn tags_of(s: &str) -> String {
     super::customers::parse_tags(s).join(",")
 }
 
+/// Brands and base plans; a handful each, so a scan beats hashing.
 struct Catalog {
-    brands: HashSet<String>,
-    /// plan code → brand code, base plans only.
-    plans: HashMap<String, String>,
+    brands: Vec<String>,
+    /// (plan code, brand code), base plans only.
+    plans: Vec<(String, String)>,
+}
+
+impl Catalog {
+    fn has_brand(&self, brand: &str) -> bool {
+        self.brands.iter().any(|b| b == brand)
+    }
+
+    fn brand_of(&self, plan: &str) -> Option<&str> {
+        self.plans
+            .iter()
+            .find(|(p, _)| p == plan)
+            .map(|(_, b)| b.as_str())
+    }
 }
 
 type Reason = (String, String);
@@ -170,67 +267,71 @@ fn from_problem(p: Problem) -> Reason {
     (p.zh, p.en)
 }
 
-fn validate(
+/// Checks one record and appends its text to `chunk`; on a bad row the chunk is left as it was.
+fn check(
     rec: &csv::StringRecord,
-    col: &HashMap<&'static str, usize>,
+    col: &Columns,
     cat: &Catalog,
     today: &str,
-) -> std::result::Result<Row, Reason> {
-    let field = |name: &str| {
-        col.get(name)
-            .and_then(|i| rec.get(*i))
-            .map(str::trim)
-            .unwrap_or("")
-    };
-    let phone = Msisdn::parse(field("phone")).map_err(from_problem)?;
-    let name = validate_name(field("name")).map_err(from_problem)?;
-    let id_number = IdNumber::parse(field("id_number")).map_err(from_problem)?;
-    let brand = field("brand");
-    if !cat.brands.contains(brand) {
+    chunk: &mut Chunk,
+) -> std::result::Result<Checked, Reason> {
+    let mark = chunk.text.len();
+    let out = check_into(rec, col, cat, today, chunk);
+    if out.is_err() {
+        chunk.text.truncate(mark);
+    }
+    out
+}
+
+fn check_into(
+    rec: &csv::StringRecord,
+    col: &Columns,
+    cat: &Catalog,
+    today: &str,
+    chunk: &mut Chunk,
+) -> std::result::Result<Checked, Reason> {
+    let field = |i: usize| col[i].and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+    let phone = Msisdn::parse(field(0)).map_err(from_problem)?;
+    let name = validate_name(field(1)).map_err(from_problem)?;
+    let id_number = IdNumber::parse(field(2)).map_err(from_problem)?;
+    let brand = field(3);
+    if !cat.has_brand(brand) {
         return Err(bad(
             format!("未知品牌“{brand}”"),
             format!("unknown brand \"{brand}\""),
         ));
     }
-    let plan = field("plan");
-    if cat.plans.get(plan).map(String::as_str) != Some(brand) {
+    let plan = field(4);
+    if cat.brand_of(plan) != Some(brand) {
         return Err(bad(
             format!("“{plan}”不是品牌 {brand} 的套餐"),
             format!("\"{plan}\" is not a plan of brand {brand}"),
         ));
     }
-    let customer_type = match field("customer_type") {
+    let customer_type = match field(5) {
         "" => CustomerType::Consumer,
         t => CustomerType::parse(t).map_err(from_problem)?,
     };
-    let real_name_verified = parse_bool(field("real_name_verified")).ok_or_else(|| {
+    let real_name_verified = parse_bool(field(6)).ok_or_else(|| {
         bad(
-            format!(
-                "real_name_verified“{}”应为 true 或 false",
-                field("real_name_verified")
-            ),
-            format!(
-                "real_name_verified \"{}\" must be true or false",
-                field("real_name_verified")
-            ),
+            format!("real_name_verified“{}”应为 true 或 false", field(6)),
+            format!("real_name_verified \"{}\" must be true or false", field(6)),
         )
     })?;
-    let status = match field("status") {
+    let status = match field(7) {
         "" => CustomerStatus::Active,
         s => CustomerStatus::parse(s).map_err(from_problem)?,
     };
-    let joined_on = match field("joined_on") {
-        "" => today.to_string(),
-        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| {
-                bad(
-                    format!("入网日期“{d}”应为 YYYY-MM-DD"),
-                    format!("joined_on \"{d}\" must be YYYY-MM-DD"),
-                )
-            })?
-            .to_string(),
+    let joined_on = match field(8) {
+        "" => today,
+        d => parse_date(d).ok_or_else(|| {
+            bad(
+                format!("入网日期“{d}”应为 YYYY-MM-DD"),
+                format!("joined_on \"{d}\" must be YYYY-MM-DD"),
+            )
+        })?,
     };
-    let star_level = match field("star_level") {
+    let star_level = match field(9) {
         "" => 1,
         s => s
             .parse::<u8>()
@@ -243,27 +344,35 @@ fn validate(
                 )
             })?,
     };
-    let notes = field("notes");
+    let notes = field(11);
     if notes.chars().count() > 500 {
         return Err(bad(
             "备注过长（最多 500 字）",
             "notes too long (at most 500 characters)",
         ));
     }
-    Ok(Row {
-        line: 0,
-        phone: phone.as_str().to_string(),
-        name,
-        id_number: id_number.as_str().to_string(),
-        brand: brand.to_string(),
-        plan: plan.to_string(),
+    let tags = field(10);
+    let text = [
+        chunk.push(phone.as_str()),
+        chunk.push(&name),
+        chunk.push(id_number.as_str()),
+        chunk.push(brand),
+        chunk.push(plan),
+        chunk.push(joined_on),
+        if tags.is_empty() {
+            chunk.push("")
+        } else {
+            chunk.push(&tags_of(tags))
+        },
+        chunk.push(notes),
+    ];
+    Ok(Checked {
+        existing: None,
+        text,
         customer_type,
         real_name_verified,
         status,
-        joined_on,
         star_level,
-        tags: tags_of(field("tags")),
-        notes: notes.to_string(),
     })
 }
 
@@ -305,8 +414,189 @@ fn problem_of(bad: &[BadRow], total_bad: usize) -> Problem {
     )
 }
 
+/// Maps the header line to [`COLUMNS`]; an unknown or missing required column is refused.
+fn columns(text: &str) -> Result<Columns> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| {
+        Problem::bad_input(
+            format!("无法读取表头：{e}"),
+            format!("cannot read the header line: {e}"),
+        )
+    })?;
+    let mut col: Columns = [None; COLUMNS.len()];
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim();
+        match COLUMNS.iter().position(|c| *c == h) {
+            Some(c) => col[c] = Some(i),
+            None => {
+                return Err(Problem::bad_input(
+                    format!("第 1 行：未知的列“{h}”，可用的列：{}", COLUMNS.join(",")),
+                    format!(
+                        "line 1: unknown column \"{h}\"; the columns are {}",
+                        COLUMNS.join(",")
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    let missing: Vec<&str> = COLUMNS[..5]
+        .iter()
+        .zip(col)
+        .filter(|(_, c)| c.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Problem::bad_input(
+            format!("第 1 行：缺少必填列 {}", missing.join(",")),
+            format!("line 1: missing required column(s) {}", missing.join(",")),
+        )
+        .into());
+    }
+    Ok(col)
+}
+
+/// Reads and checks every data row, handing checked rows to `send` a chunk at a time. After the
+/// first bad row (unless `skip_bad`) nothing more is sent, but reading goes on so that every bad
+/// row is reported. Stops early when `send` returns false (the writer has given up).
+fn read_rows(
+    text: &str,
+    col: &Columns,
+    cat: &Catalog,
+    existing: &HashMap<String, Existing>,
+    today: &str,
+    opts: ImportOptions,
+    send: &mut dyn FnMut(Chunk) -> bool,
+) -> Read {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut read = Read {
+        rows: 0,
+        bad: Vec::new(),
+    };
+    // Phone (as a number) → the line it was first seen on.
+    let mut seen: FxHashMap<u64, u64> = FxHashMap::default();
+    seen.reserve(text.len() / 64);
+    let mut chunk = Chunk::with_capacity();
+    let mut rec = csv::StringRecord::new();
+    let mut sending = true;
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                read.rows += 1;
+                read.bad.push(BadRow {
+                    line,
+                    reason_zh: format!("无法解析：{e}"),
+                    reason_en: format!("cannot parse: {e}"),
+                });
+                sending &= opts.skip_bad;
+                continue;
+            }
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(line);
+        if rec.as_slice().trim().is_empty() {
+            continue; // blank lines Excel leaves at the end
+        }
+        read.rows += 1;
+        let checked = check(&rec, col, cat, today, &mut chunk).and_then(|mut r| {
+            let phone = chunk.get(&r, Text::Phone);
+            let key: u64 = phone.parse().unwrap_or_default();
+            match seen.entry(key) {
+                Entry::Occupied(first) => {
+                    let first = first.get();
+                    return Err(bad(
+                        format!("号码与第 {first} 行重复"),
+                        format!("duplicate phone: same as line {first}"),
+                    ));
+                }
+                Entry::Vacant(v) => {
+                    v.insert(line);
+                }
+            }
+            if let Some(e) = existing.get(phone) {
+                let status = r.status.code();
+                let brand = chunk.get(&r, Text::Brand);
+                let plan = chunk.get(&r, Text::Plan);
+                check_update(e, brand, plan, status, opts.update)?;
+                r.existing = Some(e.id);
+            }
+            Ok(r)
+        });
+        match checked {
+            Ok(r) => {
+                chunk.rows.push(r);
+                if chunk.rows.len() == CHUNK_ROWS {
+                    let full = std::mem::replace(&mut chunk, Chunk::with_capacity());
+                    if sending && !send(full) {
+                        return read;
+                    }
+                }
+            }
+            Err((zh, en)) => {
+                // Drop the checked text of this row, if the duplicate check refused it.
+                let keep = chunk
+                    .rows
+                    .last()
+                    .map_or(0, |r| r.text[Text::Notes as usize].1);
+                chunk.text.truncate(keep as usize);
+                read.bad.push(BadRow {
+                    line,
+                    reason_zh: zh,
+                    reason_en: en,
+                });
+                sending &= opts.skip_bad;
+            }
+        }
+    }
+    if sending && !chunk.rows.is_empty() {
+        send(chunk);
+    }
+    read
+}
+
+/// Writes checked rows as they arrive: new customers in multi-row inserts, updates one by one.
+/// Returns (created, updated). Dropping `chunks` on an error tells the reader to stop.
+fn write_chunks(
+    tx: &rusqlite::Transaction<'_>,
+    chunks: std::sync::mpsc::Receiver<Chunk>,
+    now: &str,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(usize, usize)> {
+    let (mut created, mut updated) = (0usize, 0usize);
+    for chunk in chunks {
+        let mut new_rows = Vec::with_capacity(chunk.rows.len());
+        for r in &chunk.rows {
+            let row = chunk.new_row(r);
+            match r.existing {
+                Some(id) => {
+                    store::customers::update_imported(tx, id, &row, now)?;
+                    updated += 1;
+                }
+                None => new_rows.push(row),
+            }
+        }
+        store::customers::insert_many(tx, &new_rows, now)?;
+        created += new_rows.len();
+        progress(created + updated);
+    }
+    Ok((created, updated))
+}
+
 impl Service {
-    /// Imports customers from a CSV file (admin). `progress(done, total)` reports rows written.
+    /// Imports customers from a CSV file (admin). `progress(done, total)` reports rows written
+    /// against an estimate of the rows in the file.
+    ///
+    /// A reader thread parses and checks rows while this one writes them, inside one
+    /// transaction: once any row is bad (and `skip_bad` is not set) nothing more is written, the
+    /// reader goes on to find every bad row, and the transaction rolls back.
     pub fn customer_import(
         &mut self,
         s: &Session,
@@ -315,14 +605,15 @@ impl Service {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<CustomerImport> {
         self.authorize(s, Permission::Administer, "customer.import")?;
+        let t0 = std::time::Instant::now();
         let bytes = std::fs::read(path).map_err(|e| {
             Problem::bad_input(
                 format!("无法读取 {}：{e}", path.display()),
                 format!("cannot read {}: {e}", path.display()),
             )
         })?;
-        let (text, encoding) = decode(&bytes)?;
-        drop(bytes);
+        let (text, encoding) = decode(bytes)?;
+        let col = columns(&text)?;
         let cat = Catalog {
             brands: store::catalog::brands(&self.conn)?
                 .into_iter()
@@ -334,148 +625,43 @@ impl Service {
                 .filter_map(|p| p.brand.map(|b| (p.code, b)))
                 .collect(),
         };
-        let existing = store::customers::existing_by_phone(&self.conn)?;
         let today = clock::local_date(self.now()).to_string();
-
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = reader.headers().map_err(|e| {
-            Problem::bad_input(
-                format!("无法读取表头：{e}"),
-                format!("cannot read the header line: {e}"),
-            )
-        })?;
-        let mut col: HashMap<&'static str, usize> = HashMap::new();
-        for (i, h) in headers.iter().enumerate() {
-            let h = h.trim();
-            match COLUMNS.iter().find(|c| **c == h) {
-                Some(c) => {
-                    col.insert(c, i);
-                }
-                None => {
-                    return Err(Problem::bad_input(
-                        format!("第 1 行：未知的列“{h}”，可用的列：{}", COLUMNS.join(",")),
-                        format!(
-                            "line 1: unknown column \"{h}\"; the columns are {}",
-                            COLUMNS.join(",")
-                        ),
-                    )
-                    .into());
-                }
-            }
-        }
-        let missing: Vec<&str> = COLUMNS[..5]
-            .iter()
-            .filter(|c| !col.contains_key(*c))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            return Err(Problem::bad_input(
-                format!("第 1 行：缺少必填列 {}", missing.join(",")),
-                format!("line 1: missing required column(s) {}", missing.join(",")),
-            )
-            .into());
-        }
-
-        let mut rows: Vec<Row> = Vec::new();
-        let mut bad_rows: Vec<BadRow> = Vec::new();
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        let mut rec = csv::StringRecord::new();
-        let mut read = 0usize;
-        loop {
-            let line = reader.position().line();
-            match reader.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    read += 1;
-                    bad_rows.push(BadRow {
-                        line,
-                        reason_zh: format!("无法解析：{e}"),
-                        reason_en: format!("cannot parse: {e}"),
-                    });
-                    continue;
-                }
-            }
-            read += 1;
-            let line = rec.position().map(|p| p.line()).unwrap_or(line);
-            if rec.iter().all(|f| f.trim().is_empty()) {
-                read -= 1; // blank lines Excel leaves at the end
-                continue;
-            }
-            let checked = validate(&rec, &col, &cat, &today).and_then(|mut r| {
-                if let Some(first) = seen.get(&r.phone) {
-                    return Err(bad(
-                        format!("号码与第 {first} 行重复"),
-                        format!("duplicate phone: same as line {first}"),
-                    ));
-                }
-                seen.insert(r.phone.clone(), line);
-                if let Some(e) = existing.get(&r.phone) {
-                    check_update(e, &r, opts.update)?;
-                }
-                r.line = line;
-                Ok(r)
-            });
-            match checked {
-                Ok(r) => rows.push(r),
-                Err((zh, en)) => bad_rows.push(BadRow {
-                    line,
-                    reason_zh: zh,
-                    reason_en: en,
-                }),
-            }
-        }
-        if !bad_rows.is_empty() && !opts.skip_bad {
-            let n = bad_rows.len();
-            return Err(problem_of(&bad_rows, n).into());
-        }
+        // Lines after the header: the most rows the file can hold (a quoted field may span lines).
+        let estimate = memchr::memchr_iter(b'\n', text.as_bytes()).count().max(1);
+        let bulk = estimate >= BULK_ROWS;
 
         let staff = s.staff_id.clone();
-        let total = rows.len();
         let file = path.display().to_string();
-        let skipped = bad_rows.len();
-        let (created, updated) = self.write(|tx, now| {
-            let (mut created, mut updated) = (0usize, 0usize);
-            let bulk = total >= BULK_ROWS;
+        let (read, created, updated) = self.write(|tx, now| {
+            // Read inside the transaction, so no other terminal adds one of these phones meanwhile.
+            let existing = store::customers::existing_by_phone(tx)?;
             if bulk {
                 store::customers::bulk_load_begin(tx)?;
             }
-            for (i, r) in rows.iter().enumerate() {
-                let new = NewCustomerRow {
-                    phone: &r.phone,
-                    name: &r.name,
-                    id_number: &r.id_number,
-                    brand: &r.brand,
-                    plan: &r.plan,
-                    customer_type: r.customer_type,
-                    real_name_verified: r.real_name_verified,
-                    service_password_hash: None,
-                    status: r.status,
-                    joined_on: &r.joined_on,
-                    star_level: r.star_level,
-                    tags: &r.tags,
-                    notes: &r.notes,
-                };
-                match existing.get(&r.phone) {
-                    Some(e) => {
-                        store::customers::update_imported(tx, e.id, &new, now)?;
-                        updated += 1;
-                    }
-                    None => {
-                        store::customers::insert(tx, &new, now)?;
-                        created += 1;
-                    }
-                }
-                if i % 10_000 == 0 || i + 1 == total {
-                    progress(i + 1, total);
-                }
+            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Chunk>(4);
+            let (read, written) = std::thread::scope(|scope| {
+                let reader = scope.spawn(|| {
+                    // Owned here, so the writer's loop ends when the reader does.
+                    let to_writer = to_writer;
+                    let mut send = |c: Chunk| to_writer.send(c).is_ok();
+                    read_rows(&text, &col, &cat, &existing, &today, opts, &mut send)
+                });
+                let written = write_chunks(tx, chunks, now, &mut |done| {
+                    progress(done, estimate.max(done))
+                });
+                let read = reader.join().map_err(|_| {
+                    Problem::refused("读取导入文件时出错", "reading the import file failed")
+                });
+                (read, written)
+            });
+            let (read, (created, updated)) = (read?, written?);
+            if !read.bad.is_empty() && !opts.skip_bad {
+                return Err(problem_of(&read.bad, read.bad.len()).into());
             }
             if bulk {
                 store::customers::bulk_load_end(tx)?;
             }
+            let skipped = read.bad.len();
             store::audit::append(
                 tx,
                 now,
@@ -487,15 +673,20 @@ impl Service {
                     "{created} created, {updated} updated, {skipped} bad rows skipped from {file}"
                 ),
             )?;
-            Ok((created, updated))
+            Ok((read, created, updated))
         })?;
+        tracing::info!(
+            "customer import: {} rows, {created} created, {updated} updated in {:?}",
+            read.rows,
+            t0.elapsed()
+        );
         Ok(CustomerImport {
             encoding: encoding.to_string(),
-            rows: read,
+            rows: read.rows,
             created,
             updated,
-            skipped,
-            bad: bad_rows,
+            skipped: read.bad.len(),
+            bad: read.bad,
         })
     }
 
@@ -561,7 +752,13 @@ impl Service {
 
 /// A row for a phone already stored: refused without `update`; with it, brand, plan and status
 /// must match (they change only through business handling and the status machine).
-fn check_update(e: &Existing, r: &Row, update: bool) -> std::result::Result<(), Reason> {
+fn check_update(
+    e: &Existing,
+    brand: &str,
+    plan: &str,
+    status: &str,
+    update: bool,
+) -> std::result::Result<(), Reason> {
     if !update {
         return Err(bad(
             "该号码已是客户（用 --update 更新资料）",
@@ -574,7 +771,7 @@ fn check_update(e: &Existing, r: &Row, update: bool) -> std::result::Result<(), 
             "the customer is closed and read-only",
         ));
     }
-    if e.brand != r.brand || e.plan != r.plan || e.status != r.status.code() {
+    if e.brand != brand || e.plan != plan || e.status != status {
         return Err(bad(
             format!(
                 "品牌、套餐、状态不能通过导入修改（现为 {} {} {}）",
@@ -596,14 +793,17 @@ mod tests {
     #[test]
     fn decodes_utf8_bom_and_gbk() {
         assert_eq!(
-            decode("张三".as_bytes()).unwrap(),
+            decode("张三".as_bytes().to_vec()).unwrap(),
             ("张三".to_string(), "utf-8")
         );
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice("李四".as_bytes());
-        assert_eq!(decode(&bom).unwrap(), ("李四".to_string(), "utf-8-bom"));
+        assert_eq!(decode(bom).unwrap(), ("李四".to_string(), "utf-8-bom"));
         let (gbk, _, _) = encoding_rs::GBK.encode("王五,北京");
-        assert_eq!(decode(&gbk).unwrap(), ("王五,北京".to_string(), "gb18030"));
+        assert_eq!(
+            decode(gbk.into_owned()).unwrap(),
+            ("王五,北京".to_string(), "gb18030")
+        );
     }
 
     #[test]
