@@ -81,15 +81,21 @@ fn usage(
     let month = m.int();
     let days = m.days();
     let share = f64::from(to_day) / f64::from(days);
-    let rec = |at: i64, kind: &str, q: i64, scope: &str, party: String, service: &str, fee: i64| {
+    let rec = |at: i64,
+               kind: &'static str,
+               q: i64,
+               scope: &'static str,
+               party: String,
+               service: &str,
+               fee: i64| {
         UsageRecord {
             id: 0,
             customer_id: c.id,
             month,
             at,
-            kind: kind.to_string(),
+            kind,
             quantity: q,
-            scope: scope.to_string(),
+            scope,
             other_party: party,
             service: service.to_string(),
             fee_fen: fee,

@@ -333,6 +333,71 @@ fn one_bad_row_among_ten_thousand_imports_nothing_and_names_the_line() {
 }
 
 #[test]
+fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
+    // Large enough (by file size) for the bulk path, which drops and rebuilds the index.
+    const ROWS: usize = 150_000;
+    let mut w = world();
+    let index_exists = |svc: &Service| -> bool {
+        svc.conn()
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'usage_month_customer'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 1
+    };
+    let mut rows: Vec<String> = (0..ROWS)
+        .map(|i| {
+            format!(
+                "13712345678,2026-01-{:02} {:02}:{:02}:{:02},data,{},local,,,",
+                1 + i % 28,
+                i % 24,
+                i % 60,
+                (i / 60) % 60,
+                1 + i % 7
+            )
+        })
+        .collect();
+    let expected_kb: i64 = (0..ROWS).map(|i| 1 + (i % 7) as i64).sum();
+    rows[ROWS - 1] = "13712345678,2026-01-02 10:00:00,data,lots,local,,,".into();
+    let file = csv(&w, "bulk.csv", &rows);
+    let e = w
+        .svc
+        .import_usage(&w.admin, &file, &mut |_, _| {})
+        .unwrap_err();
+    assert!(
+        e.message(Lang::En)
+            .contains(&format!("line {}: quantity", ROWS + 1)),
+        "{}",
+        e.message(Lang::En)
+    );
+    assert_eq!(store::usage::total(w.svc.conn()).unwrap(), 0);
+    assert!(index_exists(&w.svc), "the rollback restores the index");
+
+    rows[ROWS - 1] = "13712345678,2026-01-02 10:00:00,data,1,local,,,".into();
+    let file = csv(&w, "bulk.csv", &rows);
+    let r = w.svc.import_usage(&w.admin, &file, &mut |_, _| {}).unwrap();
+    assert_eq!(r.records, ROWS);
+    assert!(index_exists(&w.svc));
+    let totals = store::usage::month_totals(w.svc.conn(), 202601).unwrap();
+    assert_eq!(
+        totals[&w.customer].data_kb,
+        expected_kb - (1 + ((ROWS - 1) % 7) as i64) + 1
+    );
+    let plan: String = w
+        .svc
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT * FROM usage_records WHERE month = 202601 AND customer_id = 1 ORDER BY at",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("usage_month_customer"), "{plan}");
+}
+
+#[test]
 fn advice_prices_the_last_three_months_under_every_plan() {
     let (_db, mut svc, _clock) = common::demo_service();
     let s = common::login(&mut svc, "clerk");

@@ -4,7 +4,7 @@
 -- month is YYYYMM in counter time; at is Unix seconds (UTC); quantity is seconds (voice),
 -- a count (sms, mms, vas) or KB (data); fee_fen is a pay-per-use partner charge (代收费).
 -- No CHECK constraints here: they cost more than half the insert speed, and every row is
--- validated by the importer (service::bills::parse_usage_csv) before it gets here.
+-- validated by the importer (service::bills::read_usage_csv) before it gets here.
 CREATE TABLE usage_records (
     id          INTEGER PRIMARY KEY,
     customer_id INTEGER NOT NULL REFERENCES customers(id),

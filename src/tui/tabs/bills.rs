@@ -815,7 +815,7 @@ fn draw_ledger(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
 
 /// `3分12秒`, `1.2MB`, `2条` …
 fn quantity(r: &UsageRecord, lang: Lang) -> String {
-    match r.kind.as_str() {
+    match r.kind {
         "voice_out" | "voice_in" => match lang {
             Lang::Zh => format!("{}分{:02}秒", r.quantity / 60, r.quantity % 60),
             Lang::En => format!("{}m{:02}s", r.quantity / 60, r.quantity % 60),
@@ -899,9 +899,9 @@ fn draw_details(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         };
         Row::new(vec![
             Cell::from(when),
-            Cell::from(kind_label(&r.kind, lang)),
+            Cell::from(kind_label(r.kind, lang)),
             Cell::from(quantity(r, lang)),
-            Cell::from(scope_label(&r.scope, lang)),
+            Cell::from(scope_label(r.scope, lang)),
             Cell::from(fit(&other, 22)),
         ])
     });
