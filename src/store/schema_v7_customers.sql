@@ -2,9 +2,9 @@
 --
 -- schema_v1 declared `phone TEXT NOT NULL UNIQUE`, which SQLite backs with an automatic index
 -- that can never be dropped. A bulk customer import drops the secondary indexes and rebuilds
--- them with one sort each; keeping the phone index live cost it about a second per million rows
--- (more than building it afterwards). The rule is unchanged: one customer per phone, enforced by
--- `customers_phone`.
+-- them with one sort each; keeping the phone index live instead cost a million-row import 0.45 s
+-- more with the file in phone order and 2.3 s more in random order. The rule is unchanged: one
+-- customer per phone, enforced by `customers_phone`.
 --
 -- The CHECKs on customer_type and status are spelled with OR instead of IN (...): SQLite
 -- evaluates a constant IN list through a temporary lookup table it builds per statement, which
