@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v5_bills.sql"),
     include_str!("schema_v6_plans.sql"),
     include_str!("schema_v7_customers.sql"),
+    include_str!("schema_v8_checks.sql"),
 ];
 
 /// The schema version this build writes.
@@ -334,5 +335,108 @@ mod tests {
                 "{column} keeps its allowed values"
             );
         }
+    }
+
+    /// Schema 8 respells the CHECKs of the ledgers and bill items: the same rows, indexes and
+    /// triggers as before, and the same values still refused.
+    #[test]
+    fn schema_8_keeps_the_ledgers_their_indexes_and_their_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v7.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        configure(&conn).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
+        for (i, sql) in MIGRATIONS.iter().take(7).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.execute_batch(&format!(
+                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+                i + 1
+            ))
+            .unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA foreign_keys=ON;
+             INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
+             INSERT INTO plans(code, kind, brand, name_zh, name_en, fee_fen, description_zh,
+                 description_en) VALUES ('GT58', 'plan', 'gotone', '全球通58', 'GoTone 58', 5800, '', '');
+             INSERT INTO staff(id, name, role, password_hash, created_at)
+                 VALUES ('s', 'S', 'clerk', 'x', 't');
+             INSERT INTO customers(id, phone, name, id_number, brand, plan, customer_type,
+                 real_name_verified, status, joined_on, star_level, created_at, updated_at)
+                 VALUES (7, '13800138000', '张明华', 'x', 'gotone', 'GT58', 'consumer', 1, 'active',
+                 '2020-01-01', 5, 't', 't');
+             INSERT INTO ledger(id, customer_id, kind, amount_fen, balance_after_fen, staff_id, created_at)
+                 VALUES (1, 7, 'top_up', 100, 100, 's', 't');
+             INSERT INTO ledger(id, customer_id, kind, amount_fen, balance_after_fen, staff_id, created_at, reverses_id)
+                 VALUES (2, 7, 'reversal', -100, 0, 's', 't', 1);
+             INSERT INTO points_lots(id, customer_id, earned_month, points, remaining, expires_on, created_at)
+                 VALUES (1, 7, '2026-01', 10, 10, '2027-12-31', 't');
+             INSERT INTO points_ledger(customer_id, lot_id, kind, points, balance_after, created_at)
+                 VALUES (7, 1, 'earn', 10, 10, 't');
+             INSERT INTO bills(id, customer_id, month, plan, total_fen, staff_id, issued_at)
+                 VALUES (1, 7, '2026-01', 'GT58', 5800, 's', 't');
+             INSERT INTO bill_items(bill_id, seq, category, name_zh, name_en, explanation_zh,
+                 explanation_en, amount_fen) VALUES (1, 1, 'plan_fixed', '套餐', 'Plan', '', '', 5800);",
+        )
+        .unwrap();
+        let objects = |conn: &Connection| -> Vec<(String, String, String)> {
+            let mut st = conn
+                .prepare(
+                    "SELECT type, name, coalesce(sql, '') FROM sqlite_schema
+                     WHERE tbl_name IN ('ledger', 'points_ledger', 'bill_items') AND type != 'table'
+                     ORDER BY name",
+                )
+                .unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        let before = objects(&conn);
+        assert_eq!(before.len(), 14, "{before:?}");
+        drop(conn);
+
+        let conn = open(&path, OpenMode::Existing).unwrap();
+        assert_eq!(objects(&conn), before);
+        let rows: i64 = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM ledger) * 100 + (SELECT count(*) FROM points_ledger) * 10
+                        + (SELECT count(*) FROM bill_items)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(rows, 211);
+        for sql in [
+            "INSERT INTO ledger(customer_id, kind, amount_fen, balance_after_fen, created_at)
+             VALUES (7, 'gift', 1, 1, 't')",
+            "INSERT INTO points_ledger(customer_id, lot_id, kind, points, balance_after, created_at)
+             VALUES (7, 1, 'gift', 1, 11, 't')",
+            "INSERT INTO bill_items(bill_id, seq, category, name_zh, name_en, explanation_zh,
+             explanation_en, amount_fen) VALUES (1, 2, 'misc', '', '', '', '', 1)",
+        ] {
+            let e = conn.execute(sql, []).unwrap_err().to_string();
+            assert!(e.contains("CHECK"), "{e}");
+        }
+        let e = conn
+            .execute("UPDATE ledger SET amount_fen = 0 WHERE id = 1", [])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("append-only"), "{e}");
+        let e = conn
+            .execute(
+                "INSERT INTO ledger(customer_id, kind, amount_fen, balance_after_fen, created_at, reverses_id)
+                 VALUES (7, 'reversal', 1, 1, 't', 1)",
+                [],
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("UNIQUE"), "an entry is reversed once: {e}");
+        let orphan = conn.execute(
+            "INSERT INTO bill_items(bill_id, seq, category, name_zh, name_en, explanation_zh,
+             explanation_en, amount_fen) VALUES (99, 1, 'voice', '', '', '', '', 1)",
+            [],
+        );
+        assert!(orphan.is_err(), "bill items still refer to bills");
     }
 }
