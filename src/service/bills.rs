@@ -361,15 +361,22 @@ pub fn run_bills_in(
         [&month],
         |r| r.get(0),
     )?;
-    let usage = store::usage::month_totals(conn, m.int())?;
     let usage_records: i64 = conn.query_row(
         "SELECT count(*) FROM usage_records WHERE month = ?1",
         [m.int()],
         |r| r.get(0),
     )?;
-    let third = store::usage::third_party(conn, m.int(), None)?;
-    let extra = extras(conn, &month, None)?;
-    let vas = vas_charges(conn, m, &plans, None)?;
+    // A month already billed in full has nothing left to rate: a rerun answers at once.
+    let (usage, third, extra, vas) = if customers.is_empty() {
+        Default::default()
+    } else {
+        (
+            store::usage::month_totals(conn, m.int())?,
+            store::usage::third_party(conn, m.int(), None)?,
+            extras(conn, &month, None)?,
+            vas_charges(conn, m, &plans, None)?,
+        )
+    };
     let mut report = BillRunReport {
         month: month.clone(),
         already_billed: already as usize,
