@@ -3,29 +3,12 @@
 
 mod common;
 
+use common::tui::{press, render, type_text};
 use common::{DemoDb, demo_service};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use touchpoint::domain::Lang;
 use touchpoint::tui::app::App;
 use touchpoint::tui::tabs::Tab;
-
-fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| a.draw(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn press(a: &mut App, code: KeyCode) {
-    a.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn type_text(a: &mut App, s: &str) {
-    for c in s.chars() {
-        press(a, KeyCode::Char(c));
-    }
-}
 
 fn down(a: &mut App, n: usize) {
     for _ in 0..n {

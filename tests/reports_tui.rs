@@ -2,10 +2,11 @@
 
 mod common;
 
+use common::tui::{press, render};
 use common::{DemoDb, demo_service};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use touchpoint::domain::Lang;
 use touchpoint::tui::app::App;
 use touchpoint::tui::tabs::Tab;
@@ -15,16 +16,6 @@ fn logged_in(lang: Lang, who: &str) -> (DemoDb, App) {
     let mut a = App::new(svc, lang);
     a.login(who, "demo").unwrap();
     (db, a)
-}
-
-fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| a.draw(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn press(a: &mut App, code: KeyCode) {
-    a.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
 /// Every body row keeps its right border in the last column.

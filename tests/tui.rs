@@ -2,9 +2,8 @@
 
 mod common;
 
+use common::tui::{press, render, type_text};
 use common::{DemoDb, demo_service};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use touchpoint::domain::Lang;
 use touchpoint::tui::app::App;
@@ -18,22 +17,6 @@ fn logged_in(lang: Lang) -> (DemoDb, App) {
     let (db, mut a) = app(lang);
     a.login("clerk", "demo").unwrap();
     (db, a)
-}
-
-fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| a.draw(f)).unwrap();
-    t.backend().to_string()
-}
-
-fn press(a: &mut App, code: KeyCode) {
-    a.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn type_text(a: &mut App, s: &str) {
-    for c in s.chars() {
-        press(a, KeyCode::Char(c));
-    }
 }
 
 /// Logs in, finds the seed-trial customer by part of the phone, takes them up.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod tui;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use touchpoint::domain::clock::{ManualClock, demo_epoch};
