@@ -940,7 +940,7 @@ impl Service {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         self.authorize(s, Permission::RunBatch, "usage.import")?;
-        let phones = store::usage::customer_ids_by_phone(&self.conn)?;
+        let phones = store::customers::ids_by_phone_number(&self.conn)?;
         // A large import into a table not much larger than it drops the index and rebuilds it
         // with one sort (about 0.3 s per million rows) instead of inserting into it row by row
         // (about 1 µs a row).

@@ -326,6 +326,21 @@ pub fn existing_by_phone(conn: &Connection) -> Result<std::collections::HashMap<
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every customer's id by phone, the phone as a number (a usage import resolves a million rows
+/// with it, hashing no strings).
+pub fn ids_by_phone_number(conn: &Connection) -> Result<rustc_hash::FxHashMap<u64, i64>> {
+    let mut st = conn.prepare("SELECT phone, id FROM customers")?;
+    let mut rows = st.query([])?;
+    let mut out = rustc_hash::FxHashMap::default();
+    while let Some(r) = rows.next()? {
+        let phone: String = r.get(0)?;
+        if let Ok(key) = phone.parse::<u64>() {
+            out.insert(key, r.get(1)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Calls `f` with every customer in phone order (streamed, for exports).
 pub fn for_each(conn: &Connection, mut f: impl FnMut(&CustomerRow) -> Result<()>) -> Result<()> {
     let mut st = conn.prepare(&format!("SELECT {COLS} FROM customers ORDER BY phone"))?;
@@ -363,33 +378,21 @@ pub fn update_imported(
     Ok(())
 }
 
-/// Rows per multi-row INSERT in [`insert_many`]: one statement step per 32 rows.
+/// Rows per multi-row INSERT in [`insert_many`].
 const ROWS_PER_INSERT: usize = 32;
 
 /// Inserts many new customers (a bulk import); call inside the import's transaction. Faster
-/// than [`insert`] row by row: 32 rows per statement, bound in place, `now` bound once.
+/// than [`insert`] row by row: 32 rows per statement, bound in place.
 pub fn insert_many(conn: &Connection, rows: &[NewCustomerRow<'_>], now: &str) -> Result<()> {
-    const FIELDS: usize = 13;
-    let values = |n: usize| {
-        (0..n)
-            .map(|k| {
-                let p = |f: usize| format!("?{}", 2 + k * FIELDS + f);
-                format!(
-                    "({}, ?1, ?1)",
-                    (0..FIELDS).map(p).collect::<Vec<_>>().join(", ")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let head = "INSERT INTO customers(phone, name, id_number, brand, plan, customer_type,
-        real_name_verified, service_password_hash, status, joined_on, star_level, tags, notes,
-        created_at, updated_at) VALUES ";
-    let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
-    let run = |st: &mut rusqlite::CachedStatement<'_>, chunk: &[NewCustomerRow<'_>]| {
-        st.raw_bind_parameter(1, now)?;
-        for (k, c) in chunk.iter().enumerate() {
-            let i = 2 + k * FIELDS;
+    super::insert_batched(
+        conn,
+        "INSERT INTO customers(phone, name, id_number, brand, plan, customer_type,
+            real_name_verified, service_password_hash, status, joined_on, star_level, tags, notes,
+            created_at, updated_at) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ROWS_PER_INSERT,
+        rows,
+        |st, i, c| {
             st.raw_bind_parameter(i, c.phone)?;
             st.raw_bind_parameter(i + 1, c.name)?;
             st.raw_bind_parameter(i + 2, c.id_number)?;
@@ -403,33 +406,23 @@ pub fn insert_many(conn: &Connection, rows: &[NewCustomerRow<'_>], now: &str) ->
             st.raw_bind_parameter(i + 10, c.star_level)?;
             st.raw_bind_parameter(i + 11, c.tags)?;
             st.raw_bind_parameter(i + 12, c.notes)?;
-        }
-        st.raw_execute().map(|_| ())
-    };
-    let mut many = conn.prepare_cached(&format!("{head}{}", values(ROWS_PER_INSERT)))?;
-    for chunk in &mut chunks {
-        run(&mut many, chunk)?;
-    }
-    let mut one = conn.prepare_cached(&format!("{head}{}", values(1)))?;
-    for c in chunks.remainder() {
-        run(&mut one, std::slice::from_ref(c))?;
-    }
-    Ok(())
+            st.raw_bind_parameter(i + 13, now)?;
+            st.raw_bind_parameter(i + 14, now)
+        },
+    )
 }
 
 /// Before a bulk load: drop the phone index (rebuilt by [`bulk_load_end`] with one sort, far
 /// faster than a million index inserts) and give the page cache room. Phones stay unique: the
 /// importer refuses duplicates, and rebuilding `customers_phone` would fail on one.
 pub fn bulk_load_begin(conn: &Connection) -> Result<()> {
-    conn.execute_batch("PRAGMA cache_size=-262144; DROP INDEX IF EXISTS customers_phone;")?;
+    super::bulk_cache(conn, true)?;
+    conn.execute_batch("DROP INDEX IF EXISTS customers_phone")?;
     Ok(())
 }
 
 /// After a bulk load: the phone index again, and the usual cache.
 pub fn bulk_load_end(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "CREATE UNIQUE INDEX IF NOT EXISTS customers_phone ON customers(phone);
-         PRAGMA cache_size=-65536;",
-    )?;
-    Ok(())
+    conn.execute_batch("CREATE UNIQUE INDEX IF NOT EXISTS customers_phone ON customers(phone)")?;
+    super::bulk_cache(conn, false)
 }

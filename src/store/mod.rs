@@ -163,9 +163,8 @@ pub fn configure(conn: &Connection) -> Result<()> {
         tracing::warn!("journal_mode is {mode}, not WAL");
     }
     // A 64 MiB page cache keeps bulk imports and bill runs off the disk's random reads.
-    conn.execute_batch(
-        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;",
-    )?;
+    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+    bulk_cache(conn, false)?;
     Ok(())
 }
 
@@ -207,6 +206,51 @@ fn migrate_in(conn: &Connection) -> Result<()> {
         .into());
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Page cache of every connection, in KiB.
+const CACHE_KIB: i64 = 65_536;
+
+/// Page cache while a bulk load keeps a whole table's new pages (a million customers: ~200 MB).
+const BULK_CACHE_KIB: i64 = 262_144;
+
+/// Sizes the page cache for a bulk load (`true`), or back to the usual size.
+pub(crate) fn bulk_cache(conn: &Connection, bulk: bool) -> Result<()> {
+    let kib = if bulk { BULK_CACHE_KIB } else { CACHE_KIB };
+    conn.execute_batch(&format!("PRAGMA cache_size=-{kib}"))?;
+    Ok(())
+}
+
+/// Inserts `rows` with multi-row INSERTs, `per_statement` rows a step: `head` is the statement up
+/// to `VALUES `, `row` one row's placeholders (`(?, ?, …)`), and `bind` binds one row's values
+/// starting at the 1-based parameter index it is given. Bulk imports spend most of their time
+/// here; one statement step per many rows halves it.
+pub(crate) fn insert_batched<T>(
+    conn: &Connection,
+    head: &str,
+    row: &str,
+    per_statement: usize,
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::CachedStatement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> Result<()> {
+    let width = row.matches('?').count();
+    let run = |st: &mut rusqlite::CachedStatement<'_>, chunk: &[T]| {
+        for (k, r) in chunk.iter().enumerate() {
+            bind(st, 1 + k * width, r)?;
+        }
+        st.raw_execute().map(|_| ())
+    };
+    let mut chunks = rows.chunks_exact(per_statement);
+    let mut many =
+        conn.prepare_cached(&format!("{head}{}", vec![row; per_statement].join(", ")))?;
+    for chunk in &mut chunks {
+        run(&mut many, chunk)?;
+    }
+    let mut one = conn.prepare_cached(&format!("{head}{row}"))?;
+    for r in chunks.remainder() {
+        run(&mut one, std::slice::from_ref(r))?;
+    }
     Ok(())
 }
 

@@ -48,11 +48,13 @@ const ROWS_PER_INSERT: usize = 64;
 /// Inserts records, 64 rows per statement bound in place; call inside the import's transaction.
 /// Records sorted by (month, customer, time) insert fastest: they append to the index.
 pub fn insert_all(conn: &Connection, records: &[UsageRecord]) -> Result<()> {
-    let head = "INSERT INTO usage_records(customer_id, month, at, kind, quantity, scope, other_party, service, fee_fen) VALUES ";
-    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    let run = |st: &mut rusqlite::CachedStatement<'_>, rows: &[UsageRecord]| {
-        for (k, r) in rows.iter().enumerate() {
-            let i = 1 + k * 9;
+    super::insert_batched(
+        conn,
+        "INSERT INTO usage_records(customer_id, month, at, kind, quantity, scope, other_party, service, fee_fen) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ROWS_PER_INSERT,
+        records,
+        |st, i, r| {
             st.raw_bind_parameter(i, r.customer_id)?;
             st.raw_bind_parameter(i + 1, r.month)?;
             st.raw_bind_parameter(i + 2, r.at)?;
@@ -61,35 +63,9 @@ pub fn insert_all(conn: &Connection, records: &[UsageRecord]) -> Result<()> {
             st.raw_bind_parameter(i + 5, r.scope)?;
             st.raw_bind_parameter(i + 6, r.other_party.as_str())?;
             st.raw_bind_parameter(i + 7, r.service.as_str())?;
-            st.raw_bind_parameter(i + 8, r.fee_fen)?;
-        }
-        st.raw_execute().map(|_| ())
-    };
-    let mut chunks = records.chunks_exact(ROWS_PER_INSERT);
-    let mut many =
-        conn.prepare_cached(&format!("{head}{}", vec![row; ROWS_PER_INSERT].join(", ")))?;
-    for chunk in &mut chunks {
-        run(&mut many, chunk)?;
-    }
-    let mut one = conn.prepare_cached(&format!("{head}{row}"))?;
-    for r in chunks.remainder() {
-        run(&mut one, std::slice::from_ref(r))?;
-    }
-    Ok(())
-}
-
-/// Every customer's id by phone (the phone as a number), for an import to resolve rows.
-pub fn customer_ids_by_phone(conn: &Connection) -> Result<rustc_hash::FxHashMap<u64, i64>> {
-    let mut st = conn.prepare("SELECT phone, id FROM customers")?;
-    let mut rows = st.query([])?;
-    let mut out = rustc_hash::FxHashMap::default();
-    while let Some(r) = rows.next()? {
-        let phone: String = r.get(0)?;
-        if let Ok(key) = phone.parse::<u64>() {
-            out.insert(key, r.get(1)?);
-        }
-    }
-    Ok(out)
+            st.raw_bind_parameter(i + 8, r.fee_fen)
+        },
+    )
 }
 
 /// About how many records are stored (the largest id: never fewer), without counting them.
@@ -101,17 +77,17 @@ pub fn approx_rows(conn: &Connection) -> Result<u64> {
 /// Before a bulk import: drop the index (rebuilt by [`bulk_load_end`] with one sort) and give
 /// the page cache room. Call inside the import's transaction.
 pub fn bulk_load_begin(conn: &Connection) -> Result<()> {
-    conn.execute_batch("PRAGMA cache_size=-262144; DROP INDEX IF EXISTS usage_month_customer;")?;
+    super::bulk_cache(conn, true)?;
+    conn.execute_batch("DROP INDEX IF EXISTS usage_month_customer")?;
     Ok(())
 }
 
 /// After a bulk import: the index of schema_v5_bills.sql again, and the usual settings.
 pub fn bulk_load_end(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS usage_month_customer ON usage_records(month, customer_id, at);
-         PRAGMA cache_size=-65536;",
+        "CREATE INDEX IF NOT EXISTS usage_month_customer ON usage_records(month, customer_id, at)",
     )?;
-    Ok(())
+    super::bulk_cache(conn, false)
 }
 
 fn add(u: &mut Usage, kind: &str, scope: &str, quantity: i64, minutes: i64) {
