@@ -382,14 +382,15 @@ pub fn update_imported(
 const ROWS_PER_INSERT: usize = 32;
 
 /// Inserts many new customers (a bulk import); call inside the import's transaction. Faster
-/// than [`insert`] row by row: 32 rows per statement, bound in place.
+/// than [`insert`] row by row: 32 rows per statement, bound in place, `now` bound once.
 pub fn insert_many(conn: &Connection, rows: &[NewCustomerRow<'_>], now: &str) -> Result<()> {
     super::insert_batched(
         conn,
         "INSERT INTO customers(phone, name, id_number, brand, plan, customer_type,
             real_name_verified, service_password_hash, status, joined_on, star_level, tags, notes,
             created_at, updated_at) VALUES ",
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?1, ?1)",
+        &[now],
         ROWS_PER_INSERT,
         rows,
         |st, i, c| {
@@ -405,9 +406,7 @@ pub fn insert_many(conn: &Connection, rows: &[NewCustomerRow<'_>], now: &str) ->
             st.raw_bind_parameter(i + 9, c.joined_on)?;
             st.raw_bind_parameter(i + 10, c.star_level)?;
             st.raw_bind_parameter(i + 11, c.tags)?;
-            st.raw_bind_parameter(i + 12, c.notes)?;
-            st.raw_bind_parameter(i + 13, now)?;
-            st.raw_bind_parameter(i + 14, now)
+            st.raw_bind_parameter(i + 12, c.notes)
         },
     )
 }

@@ -223,31 +223,56 @@ pub(crate) fn bulk_cache(conn: &Connection, bulk: bool) -> Result<()> {
 }
 
 /// Inserts `rows` with multi-row INSERTs, `per_statement` rows a step: `head` is the statement up
-/// to `VALUES `, `row` one row's placeholders (`(?, ?, …)`), and `bind` binds one row's values
-/// starting at the 1-based parameter index it is given. Bulk imports spend most of their time
-/// here; one statement step per many rows halves it.
+/// to `VALUES `, `row` one row's placeholders (`(?, ?, …)`, where `?1`…`?n` stand for `shared`,
+/// bound once per statement), and `bind` binds one row's values starting at the 1-based
+/// parameter index it is given. Bulk imports spend most of their time here; one statement step
+/// per many rows halves it, and every text bound is a copy, so values common to all rows are
+/// bound once.
 pub(crate) fn insert_batched<T>(
     conn: &Connection,
     head: &str,
     row: &str,
+    shared: &[&str],
     per_statement: usize,
     rows: &[T],
     bind: impl Fn(&mut rusqlite::CachedStatement<'_>, usize, &T) -> rusqlite::Result<()>,
 ) -> Result<()> {
-    let width = row.matches('?').count();
+    // Every bare `?` gets an explicit number, so `?1`…`?n` may stand anywhere in the row.
+    let bare = |rest: &&str| !rest.starts_with(|c: char| c.is_ascii_digit());
+    let width = row.split('?').skip(1).filter(bare).count();
+    let values = |n: usize| {
+        let mut next = shared.len();
+        let mut rows = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut parts = row.split('?');
+            let mut one = parts.next().unwrap_or("").to_string();
+            for rest in parts {
+                one.push('?');
+                if bare(&rest) {
+                    next += 1;
+                    one.push_str(&next.to_string());
+                }
+                one.push_str(rest);
+            }
+            rows.push(one);
+        }
+        rows.join(", ")
+    };
     let run = |st: &mut rusqlite::CachedStatement<'_>, chunk: &[T]| {
+        for (i, v) in shared.iter().enumerate() {
+            st.raw_bind_parameter(i + 1, v)?;
+        }
         for (k, r) in chunk.iter().enumerate() {
-            bind(st, 1 + k * width, r)?;
+            bind(st, shared.len() + 1 + k * width, r)?;
         }
         st.raw_execute().map(|_| ())
     };
     let mut chunks = rows.chunks_exact(per_statement);
-    let mut many =
-        conn.prepare_cached(&format!("{head}{}", vec![row; per_statement].join(", ")))?;
+    let mut many = conn.prepare_cached(&format!("{head}{}", values(per_statement)))?;
     for chunk in &mut chunks {
         run(&mut many, chunk)?;
     }
-    let mut one = conn.prepare_cached(&format!("{head}{row}"))?;
+    let mut one = conn.prepare_cached(&format!("{head}{}", values(1)))?;
     for r in chunks.remainder() {
         run(&mut one, std::slice::from_ref(r))?;
     }
@@ -482,5 +507,39 @@ mod tests {
             [],
         );
         assert!(orphan.is_err(), "bill items still refer to bills");
+    }
+
+    /// Full statements, the remainder row by row, shared values in every row, bare and numbered
+    /// placeholders mixed: every row lands with its own values.
+    #[test]
+    fn insert_batched_binds_every_row_and_the_shared_values() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (a INTEGER, s TEXT, b TEXT, s2 TEXT)")
+            .unwrap();
+        let rows: Vec<(i64, String)> = (0..7).map(|i| (i, format!("r{i}"))).collect();
+        insert_batched(
+            &conn,
+            "INSERT INTO t(a, s, b, s2) VALUES ",
+            "(?, ?1, ?, ?1)",
+            &["shared"],
+            3,
+            &rows,
+            |st, i, r| {
+                st.raw_bind_parameter(i, r.0)?;
+                st.raw_bind_parameter(i + 1, r.1.as_str())
+            },
+        )
+        .unwrap();
+        let got: Vec<(i64, String, String, String)> = conn
+            .prepare("SELECT a, s, b, s2 FROM t ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let want: Vec<(i64, String, String, String)> = (0..7)
+            .map(|i| (i, "shared".into(), format!("r{i}"), "shared".into()))
+            .collect();
+        assert_eq!(got, want);
     }
 }

@@ -52,6 +52,7 @@ pub fn insert_all(conn: &Connection, records: &[UsageRecord]) -> Result<()> {
         conn,
         "INSERT INTO usage_records(customer_id, month, at, kind, quantity, scope, other_party, service, fee_fen) VALUES ",
         "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[],
         ROWS_PER_INSERT,
         records,
         |st, i, r| {
