@@ -87,6 +87,14 @@ pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&counter_tz())
 }
 
+/// A stored instant (RFC 3339, as the store writes them) shown in counter time with `fmt`;
+/// empty when it cannot be read. Screens and command output show times through this.
+pub fn local_stamp(stored: &str, fmt: &str) -> String {
+    DateTime::parse_from_rfc3339(stored)
+        .map(|t| local(t.with_timezone(&Utc)).format(fmt).to_string())
+        .unwrap_or_default()
+}
+
 /// The counter's calendar date of an instant.
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     local(t).date_naive()
@@ -136,6 +144,15 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-12-04T02:00:00+00:00");
         assert_eq!(month_of(t), "2026-12");
         assert_eq!(local_date(t).to_string(), "2026-12-04");
+    }
+
+    #[test]
+    fn stored_instants_show_in_counter_time() {
+        assert_eq!(
+            local_stamp("2026-12-04T02:00:00.000Z", "%Y-%m-%d %H:%M"),
+            "2026-12-04 10:00"
+        );
+        assert_eq!(local_stamp("not a time", "%H:%M"), "");
     }
 
     #[test]
