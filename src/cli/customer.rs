@@ -2,7 +2,7 @@
 
 use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
 use crate::domain::customer::CustomerType;
-use crate::domain::{Fen, Lang, Problem};
+use crate::domain::{Fen, Lang};
 use crate::error::Result;
 use crate::service::Service;
 use crate::service::customers::{CustomerView, NewCustomer, parse_tags};
@@ -307,7 +307,6 @@ fn show_text(v: &CustomerView, lang: Lang) -> String {
             .to_string()
     };
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let _ = Problem::bad_input("", "");
     output::fields(&[
         (l("号码", "phone"), v.phone_display().to_string()),
         (l("姓名", "name"), v.name.clone()),
