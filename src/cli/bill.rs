@@ -1,6 +1,6 @@
 //! `touchpoint bill …` and `touchpoint usage import`.
 
-use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
+use super::{Env, StaffArg, VerifyArg, login, output, with_customer_visit};
 use crate::domain::{Fen, Lang};
 use crate::error::Result;
 use crate::service::Service;
@@ -127,14 +127,13 @@ pub fn run(env: &Env, cmd: BillCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let s = login(&mut svc, &staff)?;
-            let c = svc.find_customer(&phone)?;
-            let out = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| match &month {
-                Some(m) => svc
-                    .bill_of(&s, visit, c.id, m, lang)
-                    .map(|b| (None, Some(b))),
-                None => svc.bills_of(&s, visit, c.id, 12).map(|l| (Some(l), None)),
-            });
+            let out =
+                with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, visit, id| {
+                    match &month {
+                        Some(m) => svc.bill_of(s, visit, id, m, lang).map(|b| (None, Some(b))),
+                        None => svc.bills_of(s, visit, id, 12).map(|l| (Some(l), None)),
+                    }
+                });
             match out? {
                 (Some(list), _) => {
                     if json {
@@ -189,10 +188,8 @@ pub fn run(env: &Env, cmd: BillCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let s = login(&mut svc, &staff)?;
-            let c = svc.find_customer(&phone)?;
-            let a = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| {
-                svc.advice(&s, visit, c.id)
+            let a = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, visit, id| {
+                svc.advice(s, visit, id)
             })?;
             if json {
                 return output::json(&a);

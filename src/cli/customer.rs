@@ -1,6 +1,6 @@
 //! `touchpoint customer …`
 
-use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
+use super::{Env, StaffArg, VerifyArg, login, output, with_customer_visit, with_visit};
 use crate::domain::customer::CustomerType;
 use crate::domain::{Fen, Lang};
 use crate::error::Result;
@@ -142,10 +142,8 @@ pub fn run(env: &Env, cmd: CustomerCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let s = login(&mut svc, &staff)?;
-            let row = svc.find_customer(&phone)?;
-            let v = with_visit(&mut svc, &s, row.id, &verify, |svc, visit| {
-                svc.customer_show(&s, &phone, visit)
+            let v = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, visit, _| {
+                svc.customer_show(s, &phone, visit)
             })?;
             if json {
                 output::json(&v)

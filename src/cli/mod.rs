@@ -251,6 +251,20 @@ pub fn with_visit<T>(
     out
 }
 
+/// Logs in, finds the customer by phone, and runs `f` in a verified visit (see [`with_visit`]);
+/// `f` gets the session, the visit, and the customer's id.
+pub fn with_customer_visit<T>(
+    svc: &mut Service,
+    staff: &StaffArg,
+    phone: &str,
+    verify: &VerifyArg,
+    f: impl FnOnce(&mut Service, &Session, Option<i64>, i64) -> Result<T>,
+) -> Result<T> {
+    let s = login(svc, staff)?;
+    let c = svc.find_customer(phone)?;
+    with_visit(svc, &s, c.id, verify, |svc, visit| f(svc, &s, visit, c.id))
+}
+
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let lang = cli.lang.unwrap_or_default();

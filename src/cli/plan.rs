@@ -1,10 +1,10 @@
 //! `touchpoint plan …`, `pack …`, `vas …`: business handling (业务办理).
 
-use super::{Env, StaffArg, VerifyArg, login, output};
+use super::{Env, StaffArg, VerifyArg, output, with_customer_visit};
 use crate::domain::{Fen, Lang};
 use crate::error::Result;
+use crate::service::Service;
 use crate::service::plans::catalog_entries;
-use crate::service::{Service, Session};
 use clap::Subcommand;
 
 /// Plan commands.
@@ -108,19 +108,6 @@ pub enum VasCmd {
     },
 }
 
-/// Logs in, finds the customer, and runs `f` in a verified visit (see [`super::with_visit`]).
-fn with_visit<T>(
-    svc: &mut Service,
-    staff: &StaffArg,
-    phone: &str,
-    verify: &VerifyArg,
-    f: impl FnOnce(&mut Service, &Session, Option<i64>, i64) -> Result<T>,
-) -> Result<T> {
-    let s = login(svc, staff)?;
-    let c = svc.find_customer(phone)?;
-    super::with_visit(svc, &s, c.id, verify, |svc, visit| f(svc, &s, visit, c.id))
-}
-
 /// Runs a plan command.
 pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
     let mut svc = Service::open(&env.db, env.clock.clone())?;
@@ -158,7 +145,7 @@ pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let r = with_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
+            let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.change_plan(s, v, id, &code)
             })?;
             if json {
@@ -193,7 +180,7 @@ pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let r = with_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
+            let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.cancel_plan_change(s, v, id)
             })?;
             if json {
@@ -217,7 +204,7 @@ pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let b = with_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
+            let b = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.business_of(s, v, id)
             })?;
             if json {
@@ -283,7 +270,7 @@ pub fn run_pack(env: &Env, cmd: PackCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let r = with_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
+            let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.add_pack(s, v, id, &code)
             })?;
             if json {
@@ -329,7 +316,7 @@ pub fn run_vas(env: &Env, cmd: VasCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let r = with_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
+            let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.subscribe_vas(s, v, id, &code)
             })?;
             if json {
@@ -357,7 +344,7 @@ pub fn run_vas(env: &Env, cmd: VasCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let r = with_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
+            let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.cancel_vas(s, v, id, &code)
             })?;
             if json {

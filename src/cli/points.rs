@@ -1,6 +1,6 @@
 //! `touchpoint points …`: catalogue, balance, redeem, history, reverse, expire.
 
-use super::{Env, StaffArg, VerifyArg, login, output, with_visit};
+use super::{Env, StaffArg, VerifyArg, login, output, with_customer_visit};
 use crate::domain::points::catalog::category_label;
 use crate::domain::{Fen, Lang, Problem, clock};
 use crate::error::Result;
@@ -192,10 +192,8 @@ pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let s = login(&mut svc, &staff)?;
-            let c = svc.find_customer(&phone)?;
-            let r = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| {
-                svc.redeem(&s, visit, c.id, &code)
+            let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, visit, id| {
+                svc.redeem(s, visit, id, &code)
             })?;
             if json {
                 return output::json(&r);
@@ -239,11 +237,10 @@ pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
             verify,
             json,
         } => {
-            let s = login(&mut svc, &staff)?;
-            let c = svc.find_customer(&phone)?;
-            let list = with_visit(&mut svc, &s, c.id, &verify, |svc, visit| {
-                svc.redemption_history(&s, visit, c.id, 200)
-            })?;
+            let list =
+                with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, visit, id| {
+                    svc.redemption_history(s, visit, id, 200)
+                })?;
             if json {
                 return output::json(&list);
             }
