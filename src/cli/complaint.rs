@@ -196,12 +196,6 @@ pub enum ComplaintCmd {
     },
 }
 
-fn time(stored: &str) -> String {
-    crate::store::parse_ts(stored)
-        .map(|t| clock::local(t).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
-
 /// The SLA cell: what is due next and how it stands.
 pub fn sla_text(t: &TicketView, lang: Lang) -> String {
     if !t.status.is_open() {
@@ -247,7 +241,10 @@ fn print_ticket(t: &TicketView, lang: Lang) {
             lang.pick("处理人", "assignee"),
             t.assignee.clone().unwrap_or_else(|| "-".into()),
         ),
-        (lang.pick("受理时间", "opened"), time(&t.opened_at)),
+        (
+            lang.pick("受理时间", "opened"),
+            clock::local_stamp(&t.opened_at, "%Y-%m-%d %H:%M"),
+        ),
         (lang.pick("时限", "SLA"), sla_text(t, lang)),
     ];
     if let Some(m) = &t.disputed_month {
@@ -436,7 +433,7 @@ pub fn run(env: &Env, cmd: ComplaintCmd) -> Result<()> {
             for e in &d.timeline {
                 println!(
                     "{}  {:<8} {:<12} {}",
-                    time(&e.created_at),
+                    clock::local_stamp(&e.created_at, "%Y-%m-%d %H:%M"),
                     e.staff_id,
                     e.kind,
                     match (&e.from_status, &e.to_status) {
@@ -602,7 +599,7 @@ pub fn run(env: &Env, cmd: ComplaintCmd) -> Result<()> {
                 .map(|r| {
                     vec![
                         r.id.to_string(),
-                        time(&r.created_at),
+                        clock::local_stamp(&r.created_at, "%Y-%m-%d %H:%M"),
                         r.kind.label(lang).to_string(),
                         r.category.label(lang).to_string(),
                         r.ticket_id.map(|t| format!("#{t}")).unwrap_or_default(),

@@ -249,9 +249,7 @@ pub fn run(env: &Env, cmd: PointsCmd) -> Result<()> {
                 .map(|r| {
                     vec![
                         r.id.to_string(),
-                        crate::store::parse_ts(&r.created_at)
-                            .map(|t| clock::local(t).format("%Y-%m-%d %H:%M").to_string())
-                            .unwrap_or_default(),
+                        clock::local_stamp(&r.created_at, "%Y-%m-%d %H:%M"),
                         lang.pick(&r.name_zh, &r.name_en).to_string(),
                         r.cost_points.to_string(),
                         r.got(lang),

@@ -239,13 +239,7 @@ pub fn run_payment(env: &Env, cmd: PaymentCmd) -> Result<()> {
                         Fen(r.paid_fen).to_string(),
                         Fen(r.credited_fen).to_string(),
                         r.status.label(lang).to_string(),
-                        crate::store::parse_ts(&r.created_at)
-                            .map(|t| {
-                                crate::domain::clock::local(t)
-                                    .format("%Y-%m-%d %H:%M")
-                                    .to_string()
-                            })
-                            .unwrap_or_default(),
+                        crate::domain::clock::local_stamp(&r.created_at, "%Y-%m-%d %H:%M"),
                     ]
                 })
                 .collect();
