@@ -2,6 +2,7 @@
 
 use super::{Env, StaffArg, VerifyArg, login, output, with_customer_visit, with_visit};
 use crate::domain::customer::CustomerType;
+use crate::domain::visit::OTP_VALID_MINUTES;
 use crate::domain::{Fen, Lang};
 use crate::error::Result;
 use crate::service::Service;
@@ -271,10 +272,10 @@ pub fn run(env: &Env, cmd: CustomerCmd) -> Result<()> {
                 "{}",
                 match lang {
                     Lang::Zh => format!(
-                        "验证码已发送到 {masked}，5 分钟内有效；用 --verify otp:验证码 核验"
+                        "验证码已发送到 {masked}，{OTP_VALID_MINUTES} 分钟内有效；用 --verify otp:验证码 核验"
                     ),
                     Lang::En => format!(
-                        "a code was sent to {masked}, valid for 5 minutes; use --verify otp:CODE"
+                        "a code was sent to {masked}, valid for {OTP_VALID_MINUTES} minutes; use --verify otp:CODE"
                     ),
                 }
             );
