@@ -304,24 +304,22 @@ pub fn run(env: &Env, cmd: ComplaintCmd) -> Result<()> {
             staff,
             json,
         } => {
+            // Bad input is reported before login and before the customer lookup.
+            let category = Category::parse(&category)?;
+            let priority = Priority::parse(&priority)?;
+            let channel = Channel::parse(&channel)?;
+            let s = login(&mut svc, &staff)?;
+            let customer = svc.find_customer(&phone)?;
             let c = NewComplaint {
-                customer_id: 0,
-                category: Category::parse(&category)?,
-                priority: Priority::parse(&priority)?,
-                channel: Channel::parse(&channel)?,
+                customer_id: customer.id,
+                category,
+                priority,
+                channel,
                 description: text,
                 disputed_month: month,
                 assignee: assign,
             };
-            let s = login(&mut svc, &staff)?;
-            let customer = svc.find_customer(&phone)?;
-            let t = svc.open_ticket(
-                &s,
-                &NewComplaint {
-                    customer_id: customer.id,
-                    ..c
-                },
-            )?;
+            let t = svc.open_ticket(&s, &c)?;
             if json {
                 return output::json(&t);
             }
