@@ -79,6 +79,14 @@ pub fn bar(len: u64) -> indicatif::ProgressBar {
     pb
 }
 
+/// A `(done, total)` progress callback that drives `pb`.
+pub fn progress(pb: &indicatif::ProgressBar) -> impl FnMut(usize, usize) + '_ {
+    |done, total| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    }
+}
+
 /// Runs a bill command.
 pub fn run(env: &Env, cmd: BillCmd) -> Result<()> {
     let mut svc = Service::open(&env.db, env.clock.clone())?;
@@ -87,10 +95,7 @@ pub fn run(env: &Env, cmd: BillCmd) -> Result<()> {
         BillCmd::Run { month, staff, json } => {
             let s = login(&mut svc, &staff)?;
             let pb = bar(0);
-            let r = svc.run_bills(&s, &month, &mut |done, total| {
-                pb.set_length(total as u64);
-                pb.set_position(done as u64);
-            })?;
+            let r = svc.run_bills(&s, &month, &mut progress(&pb))?;
             pb.finish_and_clear();
             if json {
                 return output::json(&r);
@@ -210,10 +215,7 @@ pub fn run_usage(env: &Env, cmd: UsageCmd) -> Result<()> {
         UsageCmd::Import { file, staff, json } => {
             let s = login(&mut svc, &staff)?;
             let pb = bar(0);
-            let r = svc.import_usage(&s, &file, &mut |done, total| {
-                pb.set_length(total as u64);
-                pb.set_position(done as u64);
-            })?;
+            let r = svc.import_usage(&s, &file, &mut progress(&pb))?;
             pb.finish_and_clear();
             if json {
                 return output::json(&r);

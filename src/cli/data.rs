@@ -1,7 +1,7 @@
 //! Data tools: `report daily`, `customer import|export`, `backup`, `restore`, and the hidden
 //! `gen-customers-csv` that writes the import benchmark's input.
 
-use super::bill::bar;
+use super::bill::{bar, progress};
 use super::{Env, StaffArg, login, output};
 use crate::domain::{Fen, IdNumber, Lang};
 use crate::error::Result;
@@ -309,10 +309,7 @@ pub fn customer_import(env: &Env, svc: &mut Service, a: ImportArgs) -> Result<()
             update: a.update,
             skip_bad: a.skip_bad,
         },
-        &mut |done, total| {
-            pb.set_length(total as u64);
-            pb.set_position(done as u64);
-        },
+        &mut progress(&pb),
     )?;
     pb.finish_and_clear();
     if a.json {
