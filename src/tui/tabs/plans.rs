@@ -618,7 +618,9 @@ fn draw_history(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lang
             theme::muted(),
         )));
     }
-    for h in d.history.iter().skip(app.plans.hist_top) {
+    // Only the rows that fit under the header line are formatted.
+    let visible_rows = (inner.height as usize).saturating_sub(1);
+    for h in d.history.iter().skip(app.plans.hist_top).take(visible_rows) {
         let what = t(lang, &format!("plans.what.{}", h.kind));
         lines.push(Line::from(fit(
             &format!(
