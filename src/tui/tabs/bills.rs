@@ -769,9 +769,7 @@ fn draw_ledger(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         } else {
             theme::credit()
         };
-        let when = crate::store::parse_ts(&e.created_at)
-            .map(|t| clock::local(t).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
+        let when = clock::local_stamp(&e.created_at, "%Y-%m-%d %H:%M");
         let amount = if e.amount.is_negative() {
             e.amount.to_string()
         } else {

@@ -197,9 +197,7 @@ pub fn contents(p: &PlanAsset, lang: Lang) -> String {
 }
 
 fn short_time(stored: &str) -> String {
-    crate::store::parse_ts(stored)
-        .map(|x| clock::local(x).format("%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    clock::local_stamp(stored, "%m-%d %H:%M")
 }
 
 fn kind_label(kind: &str, lang: Lang) -> &'static str {

@@ -398,9 +398,7 @@ fn draw_history(tab: &PointsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         return;
     }
     let rows = history.iter().map(|r| {
-        let when = crate::store::parse_ts(&r.created_at)
-            .map(|t| clock::local(t).format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+        let when = clock::local_stamp(&r.created_at, "%Y-%m-%d");
         let (state, style) = match &r.reversed_at {
             Some(_) => (t(lang, "points.reversed"), theme::warn()),
             None => (t(lang, "points.done"), theme::ok()),

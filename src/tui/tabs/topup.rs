@@ -4,7 +4,6 @@
 use crate::domain::topup::{Channel, PaymentStatus, Quote};
 use crate::domain::{Fen, Lang, clock};
 use crate::service::topup::{TopUpRecord, TopUpTarget};
-use crate::store::parse_ts;
 use crate::tui::app::App;
 use crate::tui::i18n::t;
 use crate::tui::theme;
@@ -436,9 +435,7 @@ fn draw_payments(app: &App, f: &mut Frame<'_>, area: Rect) {
             PaymentStatus::Approved => Style::new(),
             _ => theme::muted(),
         };
-        let time = parse_ts(&p.created_at)
-            .map(|t| clock::local(t).format("%m-%d %H:%M").to_string())
-            .unwrap_or_default();
+        let time = clock::local_stamp(&p.created_at, "%m-%d %H:%M");
         Row::new(vec![
             Cell::from(p.serial.clone()),
             Cell::from(p.phone_masked.clone()),
