@@ -242,7 +242,8 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
     let inner = block.inner(rows[0]);
     f.render_widget(block, rows[0]);
     let line = |i: u16| Rect::new(inner.x, inner.y + i, inner.width, 1);
-    let presets = app.service().topup_rules().presets();
+    let rules = app.service().topup_rules();
+    let presets = rules.presets();
 
     // Number, and who it is.
     f.render_widget(
@@ -327,7 +328,6 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
         },
         custom_focused,
     );
-    let rules = app.service().topup_rules();
     let range = format!(
         "{} {}–{}",
         t(lang, "topup.custom_range"),
