@@ -172,6 +172,15 @@ pub fn name(p: &PlanAsset, lang: Lang) -> &str {
     lang.pick(&p.name_zh, &p.name_en)
 }
 
+/// The catalogue name for `code`, or the code itself when the catalogue does not have it.
+pub fn name_or_code(catalog: &[PlanAsset], code: &str, lang: Lang) -> String {
+    catalog
+        .iter()
+        .find(|c| c.code == code)
+        .map(|c| name(c, lang).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// Data in MB as `10GB` or `500MB`.
 pub fn data_text(mb: i64) -> String {
     if mb >= 1024 && mb % 1024 == 0 {
@@ -359,12 +368,7 @@ fn draw_overview(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lan
         .iter()
         .filter(|p| p.valid_until >= d.today)
         .map(|p| {
-            let n = d
-                .catalog
-                .iter()
-                .find(|c| c.code == p.code)
-                .map(|c| name(c, lang).to_string())
-                .unwrap_or_else(|| p.code.clone());
+            let n = name_or_code(&d.catalog, &p.code, lang);
             format!("{n} ≤{}", &p.valid_until[5..])
         })
         .collect();
@@ -389,12 +393,7 @@ fn draw_overview(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lan
     }
     let cancellable = tab.cancellable();
     for s in running {
-        let n = d
-            .catalog
-            .iter()
-            .find(|c| c.code == s.sub.code)
-            .map(|c| name(c, lang).to_string())
-            .unwrap_or_else(|| s.sub.code.clone());
+        let n = name_or_code(&d.catalog, &s.sub.code, lang);
         let when = match (&s.sub.ends_on, s.remaining_days) {
             (Some(e), Some(left)) => format!(
                 "{} {} · {left}{}",
