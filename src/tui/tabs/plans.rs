@@ -10,7 +10,7 @@ use crate::tui::app::App;
 use crate::tui::i18n::t;
 use crate::tui::keymap::{Action, Keymap};
 use crate::tui::theme;
-use crate::tui::widgets::{fit, pad, wrap};
+use crate::tui::widgets::{fit, pad, verify_first, wrap};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -271,21 +271,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
     let body = rows[1];
     let verified = app.customer.as_ref().is_some_and(|c| c.visit.verified);
     let Some(d) = tab.data.as_ref().filter(|_| verified) else {
-        let key = if app.customer.is_some() {
-            "plans.verify_first"
-        } else {
-            "status.no_customer"
-        };
-        let lines: Vec<Line<'_>> = wrap(t(lang, key), body.width.saturating_sub(2) as usize)
-            .into_iter()
-            .map(Line::from)
-            .collect();
-        f.render_widget(
-            Paragraph::new(lines)
-                .style(theme::muted())
-                .block(Block::default().borders(Borders::ALL)),
-            body,
-        );
+        verify_first(f, body, lang, app.customer.is_some(), "plans.verify_first");
         return;
     };
     match tab.view {
