@@ -274,7 +274,7 @@ impl Keymap {
             // Keep the file's order of actions for the help overlay.
             let mut keys: Vec<(&String, &toml::Value)> = t.iter().collect();
             let pos = |k: &str| text.find(&format!("\n{k} =")).unwrap_or(usize::MAX);
-            keys.sort_by_key(|(k, _)| pos(k));
+            keys.sort_by_cached_key(|(k, _)| pos(k));
             for (action, value) in keys {
                 let a =
                     Action::from_name(action).ok_or_else(|| format!("unknown action {action}"))?;

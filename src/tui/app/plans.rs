@@ -10,7 +10,7 @@ use crate::tui::popups::confirm::{BusinessOp, ConfirmAction, ConfirmPopup};
 use crate::tui::popups::message::MessagePopup;
 use crate::tui::popups::verify::VerifyPopup;
 use crate::tui::tabs::Tab;
-use crate::tui::tabs::plans::{PlansMsg, contents, name};
+use crate::tui::tabs::plans::{PlansMsg, contents, name, name_or_code};
 
 impl App {
     /// Loads the verified customer's business and the bill advice for the Plans tab.
@@ -165,9 +165,7 @@ impl App {
             }
             PlansMsg::CancelChange => {
                 let Some(pc) = &d.pending else { return };
-                let to = find(&pc.to_plan)
-                    .map(|p| name(p, lang).to_string())
-                    .unwrap_or_else(|| pc.to_plan.clone());
+                let to = name_or_code(&d.catalog, &pc.to_plan, lang);
                 (
                     t(lang, "plans.confirm.cancel_change"),
                     vec![

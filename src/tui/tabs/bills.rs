@@ -12,7 +12,7 @@ use crate::tui::app::App;
 use crate::tui::i18n::t;
 use crate::tui::keymap::{Action, Keymap};
 use crate::tui::theme;
-use crate::tui::widgets::{fit, pad, wrap};
+use crate::tui::widgets::{fit, pad, verify_first, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -414,21 +414,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
     let body = rows[1];
     let verified = app.customer.as_ref().is_some_and(|c| c.visit.verified);
     if !verified {
-        let key = if app.customer.is_some() {
-            "bills.verify_first"
-        } else {
-            "status.no_customer"
-        };
-        let lines: Vec<Line<'_>> = wrap(t(lang, key), body.width as usize - 2)
-            .into_iter()
-            .map(Line::from)
-            .collect();
-        f.render_widget(
-            Paragraph::new(lines)
-                .style(theme::muted())
-                .block(Block::default().borders(Borders::ALL)),
-            body,
-        );
+        verify_first(f, body, lang, app.customer.is_some(), "bills.verify_first");
         return;
     }
     match tab.view {
@@ -769,9 +755,7 @@ fn draw_ledger(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         } else {
             theme::credit()
         };
-        let when = crate::store::parse_ts(&e.created_at)
-            .map(|t| clock::local(t).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
+        let when = clock::local_stamp(&e.created_at, "%Y-%m-%d %H:%M");
         let amount = if e.amount.is_negative() {
             e.amount.to_string()
         } else {

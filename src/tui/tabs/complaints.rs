@@ -438,9 +438,7 @@ fn draw_list(tab: &ComplaintsTab, f: &mut Frame<'_>, area: Rect, lang: Lang, tit
 }
 
 fn short_time(stored: &str) -> String {
-    crate::store::parse_ts(stored)
-        .map(|x| clock::local(x).format("%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    clock::local_stamp(stored, "%m-%d %H:%M")
 }
 
 fn draw_customer(app: &App, f: &mut Frame<'_>, area: Rect, lang: Lang) {

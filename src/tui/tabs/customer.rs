@@ -3,7 +3,6 @@
 use crate::domain::customer::StarLevel;
 use crate::domain::{Fen, Lang, clock};
 use crate::store::ledger::EntryKind;
-use crate::store::parse_ts;
 use crate::tui::app::{App, CustomerCtx};
 use crate::tui::i18n::t;
 use crate::tui::theme;
@@ -203,9 +202,7 @@ fn draw_verification(app: &App, ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect
 
 fn short_time(stored: &str, wide: bool) -> String {
     let fmt = if wide { "%m-%d %H:%M" } else { "%m-%d" };
-    parse_ts(stored)
-        .map(|t| clock::local(t).format(fmt).to_string())
-        .unwrap_or_default()
+    clock::local_stamp(stored, fmt)
 }
 
 fn draw_ledger(ctx: &CustomerCtx, f: &mut Frame<'_>, area: Rect, lang: Lang) {

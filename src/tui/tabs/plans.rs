@@ -10,7 +10,7 @@ use crate::tui::app::App;
 use crate::tui::i18n::t;
 use crate::tui::keymap::{Action, Keymap};
 use crate::tui::theme;
-use crate::tui::widgets::{fit, pad, wrap};
+use crate::tui::widgets::{fit, pad, verify_first, wrap};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -172,6 +172,15 @@ pub fn name(p: &PlanAsset, lang: Lang) -> &str {
     lang.pick(&p.name_zh, &p.name_en)
 }
 
+/// The catalogue name for `code`, or the code itself when the catalogue does not have it.
+pub fn name_or_code(catalog: &[PlanAsset], code: &str, lang: Lang) -> String {
+    catalog
+        .iter()
+        .find(|c| c.code == code)
+        .map(|c| name(c, lang).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// Data in MB as `10GB` or `500MB`.
 pub fn data_text(mb: i64) -> String {
     if mb >= 1024 && mb % 1024 == 0 {
@@ -197,9 +206,7 @@ pub fn contents(p: &PlanAsset, lang: Lang) -> String {
 }
 
 fn short_time(stored: &str) -> String {
-    crate::store::parse_ts(stored)
-        .map(|x| clock::local(x).format("%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    clock::local_stamp(stored, "%m-%d %H:%M")
 }
 
 fn kind_label(kind: &str, lang: Lang) -> &'static str {
@@ -264,21 +271,7 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
     let body = rows[1];
     let verified = app.customer.as_ref().is_some_and(|c| c.visit.verified);
     let Some(d) = tab.data.as_ref().filter(|_| verified) else {
-        let key = if app.customer.is_some() {
-            "plans.verify_first"
-        } else {
-            "status.no_customer"
-        };
-        let lines: Vec<Line<'_>> = wrap(t(lang, key), body.width.saturating_sub(2) as usize)
-            .into_iter()
-            .map(Line::from)
-            .collect();
-        f.render_widget(
-            Paragraph::new(lines)
-                .style(theme::muted())
-                .block(Block::default().borders(Borders::ALL)),
-            body,
-        );
+        verify_first(f, body, lang, app.customer.is_some(), "plans.verify_first");
         return;
     };
     match tab.view {
@@ -361,12 +354,7 @@ fn draw_overview(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lan
         .iter()
         .filter(|p| p.valid_until >= d.today)
         .map(|p| {
-            let n = d
-                .catalog
-                .iter()
-                .find(|c| c.code == p.code)
-                .map(|c| name(c, lang).to_string())
-                .unwrap_or_else(|| p.code.clone());
+            let n = name_or_code(&d.catalog, &p.code, lang);
             format!("{n} ≤{}", &p.valid_until[5..])
         })
         .collect();
@@ -391,12 +379,7 @@ fn draw_overview(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lan
     }
     let cancellable = tab.cancellable();
     for s in running {
-        let n = d
-            .catalog
-            .iter()
-            .find(|c| c.code == s.sub.code)
-            .map(|c| name(c, lang).to_string())
-            .unwrap_or_else(|| s.sub.code.clone());
+        let n = name_or_code(&d.catalog, &s.sub.code, lang);
         let when = match (&s.sub.ends_on, s.remaining_days) {
             (Some(e), Some(left)) => format!(
                 "{} {} · {left}{}",
@@ -618,7 +601,9 @@ fn draw_history(app: &App, d: &BusinessView, f: &mut Frame<'_>, area: Rect, lang
             theme::muted(),
         )));
     }
-    for h in d.history.iter().skip(app.plans.hist_top) {
+    // Only the rows that fit under the header line are formatted.
+    let visible_rows = (inner.height as usize).saturating_sub(1);
+    for h in d.history.iter().skip(app.plans.hist_top).take(visible_rows) {
         let what = t(lang, &format!("plans.what.{}", h.kind));
         lines.push(Line::from(fit(
             &format!(

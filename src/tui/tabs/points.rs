@@ -94,10 +94,12 @@ impl PointsTab {
             }
             return PointsMsg::Nothing;
         }
-        let len = if self.showing_history {
-            self.history.as_ref().map(|h| h.len()).unwrap_or(0)
+        let (len, chosen) = if self.showing_history {
+            (self.history.as_ref().map(|h| h.len()).unwrap_or(0), None)
         } else {
-            self.visible().len()
+            let items = self.visible();
+            let chosen = items.get(self.selected).map(|i| i.code.clone());
+            (items.len(), chosen)
         };
         let sel = if self.showing_history {
             &mut self.hist_selected
@@ -110,8 +112,8 @@ impl PointsTab {
             Some(Action::PageUp) => *sel = sel.saturating_sub(10),
             Some(Action::PageDown) => *sel = (*sel + 10).min(len.saturating_sub(1)),
             Some(Action::Select) if !self.showing_history => {
-                if let Some(i) = self.visible().get(self.selected) {
-                    return PointsMsg::Redeem(i.code.clone());
+                if let Some(code) = chosen {
+                    return PointsMsg::Redeem(code);
                 }
             }
             _ => match keymap.action("points", &ev) {
@@ -166,8 +168,9 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
             .direction(Direction::Horizontal)
             .constraints([Constraint::Percentage(58), Constraint::Percentage(42)])
             .split(rows[1]);
-        draw_catalog(tab, f, cols[0], lang);
-        draw_detail(tab, f, cols[1], lang);
+        let items = tab.visible();
+        draw_catalog(tab, &items, f, cols[0], lang);
+        draw_detail(tab, &items, f, cols[1], lang);
         f.render_widget(
             Paragraph::new(Span::styled(t(lang, "points.keys"), theme::muted())),
             rows[2],
@@ -236,9 +239,14 @@ fn draw_header(tab: &PointsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
     }
 }
 
-fn draw_catalog(tab: &PointsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
+fn draw_catalog(
+    tab: &PointsTab,
+    items: &[&CatalogItem],
+    f: &mut Frame<'_>,
+    area: Rect,
+    lang: Lang,
+) {
     let block = Block::default().borders(Borders::ALL);
-    let items = tab.visible();
     if items.is_empty() {
         f.render_widget(
             Paragraph::new(t(lang, "points.none"))
@@ -287,11 +295,10 @@ fn draw_catalog(tab: &PointsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
     f.render_stateful_widget(table, area, &mut state);
 }
 
-fn draw_detail(tab: &PointsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
+fn draw_detail(tab: &PointsTab, items: &[&CatalogItem], f: &mut Frame<'_>, area: Rect, lang: Lang) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", t(lang, "points.detail")));
-    let items = tab.visible();
     let Some(item) = items.get(tab.selected.min(items.len().saturating_sub(1))) else {
         f.render_widget(Paragraph::new("").block(block), area);
         return;
@@ -391,9 +398,7 @@ fn draw_history(tab: &PointsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         return;
     }
     let rows = history.iter().map(|r| {
-        let when = crate::store::parse_ts(&r.created_at)
-            .map(|t| clock::local(t).format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+        let when = clock::local_stamp(&r.created_at, "%Y-%m-%d");
         let (state, style) = match &r.reversed_at {
             Some(_) => (t(lang, "points.reversed"), theme::warn()),
             None => (t(lang, "points.done"), theme::ok()),

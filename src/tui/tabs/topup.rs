@@ -4,7 +4,6 @@
 use crate::domain::topup::{Channel, PaymentStatus, Quote};
 use crate::domain::{Fen, Lang, clock};
 use crate::service::topup::{TopUpRecord, TopUpTarget};
-use crate::store::parse_ts;
 use crate::tui::app::App;
 use crate::tui::i18n::t;
 use crate::tui::theme;
@@ -243,7 +242,8 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
     let inner = block.inner(rows[0]);
     f.render_widget(block, rows[0]);
     let line = |i: u16| Rect::new(inner.x, inner.y + i, inner.width, 1);
-    let presets = app.service().topup_rules().presets();
+    let rules = app.service().topup_rules();
+    let presets = rules.presets();
 
     // Number, and who it is.
     f.render_widget(
@@ -328,7 +328,6 @@ pub fn draw(app: &App, f: &mut Frame<'_>, area: Rect) {
         },
         custom_focused,
     );
-    let rules = app.service().topup_rules();
     let range = format!(
         "{} {}–{}",
         t(lang, "topup.custom_range"),
@@ -436,9 +435,7 @@ fn draw_payments(app: &App, f: &mut Frame<'_>, area: Rect) {
             PaymentStatus::Approved => Style::new(),
             _ => theme::muted(),
         };
-        let time = parse_ts(&p.created_at)
-            .map(|t| clock::local(t).format("%m-%d %H:%M").to_string())
-            .unwrap_or_default();
+        let time = clock::local_stamp(&p.created_at, "%m-%d %H:%M");
         Row::new(vec![
             Cell::from(p.serial.clone()),
             Cell::from(p.phone_masked.clone()),

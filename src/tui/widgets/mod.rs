@@ -116,6 +116,37 @@ pub fn view_strip(
     ratatui::text::Line::from(spans)
 }
 
+/// The muted, bordered panel a tab shows instead of its body until the customer is verified:
+/// `verify_key` (the tab's own hint) when someone is looked up, else "no customer".
+pub fn verify_first(
+    f: &mut ratatui::Frame<'_>,
+    area: Rect,
+    lang: crate::domain::Lang,
+    has_customer: bool,
+    verify_key: &str,
+) {
+    use ratatui::text::Line;
+    use ratatui::widgets::{Block, Borders, Paragraph};
+    let key = if has_customer {
+        verify_key
+    } else {
+        "status.no_customer"
+    };
+    let lines: Vec<Line<'_>> = wrap(
+        crate::tui::i18n::t(lang, key),
+        area.width.saturating_sub(2) as usize,
+    )
+    .into_iter()
+    .map(Line::from)
+    .collect();
+    f.render_widget(
+        Paragraph::new(lines)
+            .style(crate::tui::theme::muted())
+            .block(Block::default().borders(Borders::ALL)),
+        area,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
