@@ -682,6 +682,12 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
 
     let names = assets::names();
     let plans = assets::plans();
+    // Which brands earn points only while real-name verified (assets/brands.toml says).
+    let real_name_only: HashSet<String> = store::catalog::brands(ctx.tx)?
+        .into_iter()
+        .filter(|b| b.earn_requires_real_name)
+        .map(|b| b.code)
+        .collect();
     const PREFIXES: [&str; 14] = [
         "134", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182",
         "187",
@@ -749,7 +755,7 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             status
         };
         let mut lots = Vec::new();
-        if real_name || brand != "easyown" {
+        if real_name || !real_name_only.contains(brand) {
             for _ in 0..rng.gen_range(0..4) {
                 // Lots from before the year of bills (which earn their own).
                 let months_ago = rng.gen_range(13..36);

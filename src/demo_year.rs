@@ -3,6 +3,7 @@
 //! month. Then the first days of December so far.
 
 use crate::demo::{DemoCtx, DemoCustomer, TRIAL_PHONE, demo_channel, demo_payment};
+use crate::domain::brand::PaymentKind;
 use crate::domain::clock;
 use crate::domain::customer::CustomerStatus;
 use crate::domain::{Fen, Problem};
@@ -263,6 +264,12 @@ pub(crate) fn year_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             .into_iter()
             .map(|p| (p.code.clone(), p))
             .collect();
+    // Post-paid brands pay each bill in full (assets/brands.toml says which they are).
+    let postpaid: std::collections::HashSet<String> = store::catalog::brands(ctx.tx)?
+        .into_iter()
+        .filter(|b| b.kind == PaymentKind::Postpaid)
+        .map(|b| b.code)
+        .collect();
     let customers = ctx.customers.clone();
     let profiles: Vec<Profile> = customers
         .iter()
@@ -342,7 +349,7 @@ pub(crate) fn year_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             } else if c.phone == "13900139000" {
                 // Her bills are the ¥38 plan fee and nothing else (light use, no services).
                 3_800
-            } else if c.brand == "gotone" {
+            } else if postpaid.contains(&c.brand) {
                 last_bill.get(&c.id).copied().unwrap_or(0)
             } else {
                 let need = fee + 1_000 - row.balance_fen;
