@@ -238,6 +238,13 @@ fn remove_db_files(path: &Path) -> Result<()> {
 
 fn staff_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
     let now = store::ts(ctx.now - Duration::days(400));
+    insert_staff(ctx.tx, SEED, &now)
+}
+
+/// The three staff accounts (clerk, super, admin) with the password `STAFF_PASSWORD`, hashed
+/// with salts drawn from `seed`, `seed + 1`, `seed + 2` (the demo and the synthetic database
+/// each pass their own seed).
+pub(crate) fn insert_staff(tx: &Transaction<'_>, seed: u64, now: &str) -> Result<()> {
     for (i, (id, name, role)) in [
         ("clerk", "张敏", Role::Clerk),
         ("super", "李强", Role::Supervisor),
@@ -246,8 +253,8 @@ fn staff_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
     .into_iter()
     .enumerate()
     {
-        let hash = passwords::hash_with_seed(STAFF_PASSWORD, SEED + i as u64);
-        store::staff::insert(ctx.tx, id, name, role, &hash, &now)?;
+        let hash = passwords::hash_with_seed(STAFF_PASSWORD, seed + i as u64);
+        store::staff::insert(tx, id, name, role, &hash, now)?;
     }
     Ok(())
 }
