@@ -388,16 +388,7 @@ pub(crate) fn year_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
         // The bill run on the 1st of the next month, 02:00.
         let run_at = clock::start_of_day(m.next().first()) + Duration::hours(2);
         run_bills_in(ctx.tx, m, "super", run_at, &mut |_, _| {})?;
-        let mut st = ctx
-            .tx
-            .prepare_cached("SELECT customer_id, total_fen FROM bills WHERE month = ?1")?;
-        let rows = st.query_map([m.text()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (id, total) = row?;
-            last_bill.insert(id, total);
-        }
+        last_bill.extend(store::bills::totals_for_month(ctx.tx, &m.text())?);
         t_bill += t0.elapsed();
         m = m.next();
     }

@@ -257,10 +257,7 @@ pub fn generate(
 /// the input of the usage-import benchmark.
 pub fn write_usage_csv(db: &Path, out: &Path, rows: usize, now: DateTime<Utc>) -> Result<usize> {
     let conn = store::open(db, OpenMode::Existing)?;
-    let phones: Vec<String> = conn
-        .prepare("SELECT phone FROM customers ORDER BY id")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let phones = store::customers::phones_by_id(&conn)?;
     if phones.is_empty() {
         return Err(Problem::not_found("数据库中没有客户", "the database has no customers").into());
     }

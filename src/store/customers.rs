@@ -287,6 +287,13 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
 }
 
+/// Every customer's phone number, in id order.
+pub fn phones_by_id(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT phone FROM customers ORDER BY id")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// What an import needs to know of a stored customer, by phone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
