@@ -238,6 +238,13 @@ fn remove_db_files(path: &Path) -> Result<()> {
 
 fn staff_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
     let now = store::ts(ctx.now - Duration::days(400));
+    insert_staff(ctx.tx, SEED, &now)
+}
+
+/// The three staff accounts (clerk, super, admin) with the password `STAFF_PASSWORD`, hashed
+/// with salts drawn from `seed`, `seed + 1`, `seed + 2` (the demo and the synthetic database
+/// each pass their own seed).
+pub(crate) fn insert_staff(tx: &Transaction<'_>, seed: u64, now: &str) -> Result<()> {
     for (i, (id, name, role)) in [
         ("clerk", "张敏", Role::Clerk),
         ("super", "李强", Role::Supervisor),
@@ -246,8 +253,8 @@ fn staff_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
     .into_iter()
     .enumerate()
     {
-        let hash = passwords::hash_with_seed(STAFF_PASSWORD, SEED + i as u64);
-        store::staff::insert(ctx.tx, id, name, role, &hash, &now)?;
+        let hash = passwords::hash_with_seed(STAFF_PASSWORD, seed + i as u64);
+        store::staff::insert(tx, id, name, role, &hash, now)?;
     }
     Ok(())
 }
@@ -682,6 +689,12 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
 
     let names = assets::names();
     let plans = assets::plans();
+    // Which brands earn points only while real-name verified (assets/brands.toml says).
+    let real_name_only: HashSet<String> = store::catalog::brands(ctx.tx)?
+        .into_iter()
+        .filter(|b| b.earn_requires_real_name)
+        .map(|b| b.code)
+        .collect();
     const PREFIXES: [&str; 14] = [
         "134", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182",
         "187",
@@ -749,7 +762,7 @@ fn customers_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             status
         };
         let mut lots = Vec::new();
-        if real_name || brand != "easyown" {
+        if real_name || !real_name_only.contains(brand) {
             for _ in 0..rng.gen_range(0..4) {
                 // Lots from before the year of bills (which earn their own).
                 let months_ago = rng.gen_range(13..36);

@@ -3,6 +3,7 @@
 //! month. Then the first days of December so far.
 
 use crate::demo::{DemoCtx, DemoCustomer, TRIAL_PHONE, demo_channel, demo_payment};
+use crate::domain::brand::PaymentKind;
 use crate::domain::clock;
 use crate::domain::customer::CustomerStatus;
 use crate::domain::{Fen, Problem};
@@ -263,6 +264,12 @@ pub(crate) fn year_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             .into_iter()
             .map(|p| (p.code.clone(), p))
             .collect();
+    // Post-paid brands pay each bill in full (assets/brands.toml says which they are).
+    let postpaid: std::collections::HashSet<String> = store::catalog::brands(ctx.tx)?
+        .into_iter()
+        .filter(|b| b.kind == PaymentKind::Postpaid)
+        .map(|b| b.code)
+        .collect();
     let customers = ctx.customers.clone();
     let profiles: Vec<Profile> = customers
         .iter()
@@ -342,7 +349,7 @@ pub(crate) fn year_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
             } else if c.phone == "13900139000" {
                 // Her bills are the ¥38 plan fee and nothing else (light use, no services).
                 3_800
-            } else if c.brand == "gotone" {
+            } else if postpaid.contains(&c.brand) {
                 last_bill.get(&c.id).copied().unwrap_or(0)
             } else {
                 let need = fee + 1_000 - row.balance_fen;
@@ -381,16 +388,7 @@ pub(crate) fn year_step(ctx: &mut DemoCtx<'_>) -> Result<()> {
         // The bill run on the 1st of the next month, 02:00.
         let run_at = clock::start_of_day(m.next().first()) + Duration::hours(2);
         run_bills_in(ctx.tx, m, "super", run_at, &mut |_, _| {})?;
-        let mut st = ctx
-            .tx
-            .prepare_cached("SELECT customer_id, total_fen FROM bills WHERE month = ?1")?;
-        let rows = st.query_map([m.text()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (id, total) = row?;
-            last_bill.insert(id, total);
-        }
+        last_bill.extend(store::bills::totals_for_month(ctx.tx, &m.text())?);
         t_bill += t0.elapsed();
         m = m.next();
     }

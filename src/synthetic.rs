@@ -2,15 +2,13 @@
 //! for benchmarks and load tests. Deterministic from a seed; fast enough for tens of millions of rows.
 
 use crate::assets;
-use crate::demo::{STAFF_PASSWORD, demo_payment};
+use crate::demo::{demo_payment, insert_staff};
 use crate::domain::clock::{self};
 use crate::domain::customer::{CustomerStatus, CustomerType};
-use crate::domain::staff::Role;
 use crate::domain::topup::Channel;
 use crate::domain::{Fen, IdNumber, Problem};
 use crate::error::Result;
 use crate::service::bills::Month;
-use crate::service::passwords;
 use crate::store::customers::NewCustomerRow;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::usage::UsageRecord;
@@ -121,23 +119,7 @@ pub fn generate(
     store::write(&mut conn, |tx| {
         store::catalog::load_assets(tx)?;
         store::meta_set(tx, "generated", "1")?;
-        for (i, (id, name, role)) in [
-            ("clerk", "张敏", Role::Clerk),
-            ("super", "李强", Role::Supervisor),
-            ("admin", "王磊", Role::Admin),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            store::staff::insert(
-                tx,
-                id,
-                name,
-                role,
-                &passwords::hash_with_seed(STAFF_PASSWORD, 7 + i as u64),
-                &created,
-            )?;
-        }
+        insert_staff(tx, 7, &created)?;
         for i in 0..opts.customers {
             if i % 10_000 == 0 {
                 progress("customers", i as u64, opts.customers as u64);
@@ -275,10 +257,7 @@ pub fn generate(
 /// the input of the usage-import benchmark.
 pub fn write_usage_csv(db: &Path, out: &Path, rows: usize, now: DateTime<Utc>) -> Result<usize> {
     let conn = store::open(db, OpenMode::Existing)?;
-    let phones: Vec<String> = conn
-        .prepare("SELECT phone FROM customers ORDER BY id")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let phones = store::customers::phones_by_id(&conn)?;
     if phones.is_empty() {
         return Err(Problem::not_found("数据库中没有客户", "the database has no customers").into());
     }

@@ -1,6 +1,6 @@
 //! Points (积分 / M值) earned in lots, each with its own expiry date.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// Default lifetime of an earning lot: it expires at the end of the 36th month after the month earned.
 pub const DEFAULT_EXPIRY_MONTHS: u32 = 36;
@@ -17,11 +17,6 @@ pub fn lot_expiry(year: i32, month: u32, months: u32) -> NaiveDate {
     first_next
         .and_then(|d| d.pred_opt())
         .expect("month arithmetic stays within chrono's range")
-}
-
-/// The last valid day of a lot earned on `earned` (by its month).
-pub fn lot_expiry_for(earned: NaiveDate, months: u32) -> NaiveDate {
-    lot_expiry(earned.year(), earned.month(), months)
 }
 
 #[cfg(test)]

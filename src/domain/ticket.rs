@@ -306,11 +306,6 @@ impl SlaState {
             SlaState::Overdue => lang.pick("已逾期", "overdue"),
         }
     }
-
-    /// True when the list should make the ticket stand out.
-    pub fn needs_attention(self) -> bool {
-        matches!(self, SlaState::NearDue | SlaState::Overdue)
-    }
 }
 
 /// One SLA target of a ticket at an instant.

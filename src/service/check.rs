@@ -28,14 +28,8 @@ impl CheckReport {
 /// Runs every check on an open connection (read-only work).
 pub fn run(conn: &Connection) -> Result<CheckReport> {
     let mut r = CheckReport::default();
-    let mut st = conn.prepare("PRAGMA integrity_check")?;
-    let lines: Vec<String> = st
-        .query_map([], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if lines != ["ok"] {
-        for l in lines {
-            r.problems.push(format!("integrity_check: {l}"));
-        }
+    for l in store::backup::integrity_problems(conn)? {
+        r.problems.push(format!("integrity_check: {l}"));
     }
     let mut fk = conn.prepare("PRAGMA foreign_key_check")?;
     let fk_rows: Vec<(String, i64)> = fk

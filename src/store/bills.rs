@@ -283,3 +283,11 @@ pub fn mark_reminder(
         .execute(params![customer_id, period, kind, now])?;
     Ok(n == 1)
 }
+
+/// Each bill of a month as (customer id, total in fen).
+pub fn totals_for_month(conn: &Connection, month: &str) -> Result<Vec<(i64, i64)>> {
+    let mut st =
+        conn.prepare_cached("SELECT customer_id, total_fen FROM bills WHERE month = ?1")?;
+    let rows = st.query_map([month], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

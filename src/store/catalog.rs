@@ -89,11 +89,8 @@ const BRAND_COLS: &str = "code, name_zh, name_en, kind, currency_zh, currency_en
 /// One brand by code.
 pub fn brand(conn: &Connection, code: &str) -> Result<Option<Brand>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {BRAND_COLS} FROM brands WHERE code = ?1"),
-            [code],
-            brand_from_row,
-        )
+        .prepare_cached(&format!("SELECT {BRAND_COLS} FROM brands WHERE code = ?1"))?
+        .query_row([code], brand_from_row)
         .optional()?)
 }
 
@@ -128,11 +125,8 @@ fn plan_from_row(r: &Row<'_>) -> rusqlite::Result<PlanAsset> {
 /// One plan, pack or VAS by code.
 pub fn plan(conn: &Connection, code: &str) -> Result<Option<PlanAsset>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {PLAN_COLS} FROM plans WHERE code = ?1"),
-            [code],
-            plan_from_row,
-        )
+        .prepare_cached(&format!("SELECT {PLAN_COLS} FROM plans WHERE code = ?1"))?
+        .query_row([code], plan_from_row)
         .optional()?)
 }
 

@@ -282,18 +282,16 @@ pub fn set_pw_state(
     Ok(())
 }
 
-/// Sets a new service password hash.
-pub fn set_service_password(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE customers SET service_password_hash = ?2, pw_failures = 0, pw_locked_until = NULL, updated_at = ?3 WHERE id = ?1",
-        params![id, hash, now],
-    )?;
-    Ok(())
-}
-
 /// Number of customers.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+}
+
+/// Every customer's phone number, in id order.
+pub fn phones_by_id(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT phone FROM customers ORDER BY id")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What an import needs to know of a stored customer, by phone.

@@ -209,10 +209,10 @@ pub fn mismatches(conn: &Connection) -> Result<Vec<BalanceMismatch>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Reversals that point at a missing entry, at another customer's entry, or at a reversal, described for `check`.
+/// Reversals that point at a missing entry or at another customer's entry, described for `check`.
 pub fn bad_reversals(conn: &Connection) -> Result<Vec<String>> {
     let mut st = conn.prepare(
-        "SELECT r.id, r.reverses_id, o.id, o.customer_id = r.customer_id, o.amount_fen + r.amount_fen
+        "SELECT r.id, r.reverses_id, o.id, o.customer_id = r.customer_id
          FROM ledger r LEFT JOIN ledger o ON o.id = r.reverses_id
          WHERE r.reverses_id IS NOT NULL",
     )?;
@@ -223,11 +223,10 @@ pub fn bad_reversals(conn: &Connection) -> Result<Vec<String>> {
             r.get::<_, i64>(1)?,
             r.get::<_, Option<i64>>(2)?,
             r.get::<_, Option<bool>>(3)?,
-            r.get::<_, Option<i64>>(4)?,
         ))
     })?;
     for row in rows {
-        let (id, target, found, same_customer, _net) = row?;
+        let (id, target, found, same_customer) = row?;
         if found.is_none() {
             out.push(format!(
                 "ledger entry {id} reverses entry {target}, which does not exist"

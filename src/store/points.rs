@@ -142,23 +142,26 @@ fn append(conn: &Connection, m: &Movement<'_>, now: &str) -> Result<i64> {
     Ok(id)
 }
 
+const LOT_COLS: &str = "id, customer_id, earned_month, points, remaining, expires_on, source";
+
+fn lot_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Lot> {
+    Ok(Lot {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        earned_month: r.get(2)?,
+        points: r.get(3)?,
+        remaining: r.get(4)?,
+        expires_on: r.get(5)?,
+        source: r.get(6)?,
+    })
+}
+
 /// Every lot of a customer (also empty and expired ones), by expiry.
 pub fn all_lots(conn: &Connection, customer_id: i64) -> Result<Vec<Lot>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, customer_id, earned_month, points, remaining, expires_on, source FROM points_lots
-         WHERE customer_id = ?1 ORDER BY expires_on, id",
-    )?;
-    let rows = st.query_map([customer_id], |r| {
-        Ok(Lot {
-            id: r.get(0)?,
-            customer_id: r.get(1)?,
-            earned_month: r.get(2)?,
-            points: r.get(3)?,
-            remaining: r.get(4)?,
-            expires_on: r.get(5)?,
-            source: r.get(6)?,
-        })
-    })?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {LOT_COLS} FROM points_lots WHERE customer_id = ?1 ORDER BY expires_on, id"
+    ))?;
+    let rows = st.query_map([customer_id], lot_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -180,21 +183,10 @@ pub fn available(conn: &Connection, customer_id: i64, today: &str) -> Result<i64
 
 /// A customer's lots with points left, soonest to expire first.
 pub fn open_lots(conn: &Connection, customer_id: i64) -> Result<Vec<Lot>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, customer_id, earned_month, points, remaining, expires_on, source FROM points_lots
-         WHERE customer_id = ?1 AND remaining > 0 ORDER BY expires_on, id",
-    )?;
-    let rows = st.query_map([customer_id], |r| {
-        Ok(Lot {
-            id: r.get(0)?,
-            customer_id: r.get(1)?,
-            earned_month: r.get(2)?,
-            points: r.get(3)?,
-            remaining: r.get(4)?,
-            expires_on: r.get(5)?,
-            source: r.get(6)?,
-        })
-    })?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {LOT_COLS} FROM points_lots WHERE customer_id = ?1 AND remaining > 0 ORDER BY expires_on, id"
+    ))?;
+    let rows = st.query_map([customer_id], lot_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

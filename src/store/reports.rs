@@ -186,16 +186,6 @@ pub fn ledger_sum(
     )?)
 }
 
-/// True when the database has a table of this name (sections of the report that other
-/// features add appear once their table exists).
-pub fn has_table(conn: &Connection, name: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-        [name],
-        |r| r.get(0),
-    )?)
-}
-
 /// Plan changes booked in [from, to).
 pub fn plan_changes(conn: &Connection, from: &str, to: &str) -> Result<i64> {
     Ok(conn.query_row(

@@ -87,15 +87,6 @@ pub fn set_login_state(
     Ok(())
 }
 
-/// Replaces a password hash.
-pub fn set_password(conn: &Connection, id: &str, hash: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE staff SET password_hash = ?2 WHERE id = ?1",
-        params![id, hash],
-    )?;
-    Ok(())
-}
-
 /// Number of staff accounts.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)

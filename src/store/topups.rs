@@ -118,9 +118,9 @@ pub fn insert_pending(
     now: &str,
 ) -> Result<i64> {
     // Inside the operation's IMMEDIATE transaction nobody else can take this id.
-    let id: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM payments", [], |r| {
-        r.get(0)
-    })?;
+    let id: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM payments")?
+        .query_row([], |r| r.get(0))?;
     conn.prepare_cached(
         "INSERT INTO payments(id, request_id, serial, customer_id, channel, amount_fen, paid_fen, credited_fen,
                               promotion, status, staff_id, created_at)
