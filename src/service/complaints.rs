@@ -11,8 +11,8 @@ use crate::domain::staff::Permission;
 use crate::domain::ticket::{
     self, Category, Channel, Priority, RecordKind, Sla, SlaState, StateChange, TicketStatus,
 };
-use crate::domain::{Fen, Lang, Msisdn, Problem, ProblemKind, clock};
-use crate::error::{Error, Result};
+use crate::domain::{Fen, Lang, Msisdn, Problem, clock};
+use crate::error::Result;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::tickets::{EventRow, NewEvent, NewTicket, RecordRow, TicketRow};
 use crate::store::{self, audit::Outcome};
@@ -1030,18 +1030,12 @@ impl Service {
         ticket_id: Option<i64>,
         f: impl FnOnce(&Connection, &str, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
-        let staff = s.staff_id.clone();
-        let at = self.now();
-        let customer = ticket_id
-            .and_then(|id| store::tickets::get(&self.conn, id).ok().flatten())
-            .map(|t| t.customer_id);
-        let result = store::write(&mut self.conn, |tx| f(tx, &staff, at));
-        match result {
-            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
-                Err(self.refuse(&staff, action, customer, p))
-            }
-            other => other,
-        }
+        let customer = |conn: &Connection| {
+            ticket_id
+                .and_then(|id| store::tickets::get(conn, id).ok().flatten())
+                .map(|t| t.customer_id)
+        };
+        self.write_or_refuse(&s.staff_id, action, customer, f)
     }
 
     /// Opens a complaint ticket. No customer verification is needed (SPEC).

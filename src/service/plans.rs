@@ -20,8 +20,8 @@ use crate::assets::{self, PlanAsset, Recommendation};
 use crate::domain::customer::CustomerStatus;
 use crate::domain::rating::Extra;
 use crate::domain::staff::Permission;
-use crate::domain::{Fen, Problem, ProblemKind, clock};
-use crate::error::{Error, Result};
+use crate::domain::{Fen, Problem, clock};
+use crate::error::Result;
 use crate::service::bills::Month;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::plans::{PackPurchase, PlanChange, VasSubscription};
@@ -668,7 +668,7 @@ impl Service {
         store::catalog::plans(&self.conn)
     }
 
-    fn business_write<T>(
+    pub(super) fn business_write<T>(
         &mut self,
         s: &Session,
         visit: Option<i64>,
@@ -678,15 +678,7 @@ impl Service {
     ) -> Result<T> {
         self.authorize(s, Permission::Serve, action)?;
         self.require_verified(s, visit, customer_id, action)?;
-        let staff = s.staff_id.clone();
-        let at = self.now();
-        let result = store::write(&mut self.conn, |tx| f(tx, &staff, at));
-        match result {
-            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
-                Err(self.refuse(&staff, action, Some(customer_id), p))
-            }
-            other => other,
-        }
+        self.write_or_refuse(&s.staff_id, action, |_| Some(customer_id), f)
     }
 
     /// Books a plan change for a verified customer, effective on the 1st of next month.
