@@ -1132,6 +1132,21 @@ impl Service {
             .collect())
     }
 
+    /// Checks the permission, runs `f` on ticket `id` as one operation audited under `action`,
+    /// and returns the ticket as it now stands.
+    fn ticket_write<T>(
+        &mut self,
+        s: &Session,
+        p: Permission,
+        action: &str,
+        id: i64,
+        f: impl FnOnce(&Connection, &str, DateTime<Utc>) -> Result<T>,
+    ) -> Result<TicketView> {
+        self.authorize(s, p, action)?;
+        self.complaint_op(s, action, Some(id), f)?;
+        self.ticket(s, id)
+    }
+
     /// Moves a ticket to in_progress (start, resume, reopen) or waiting_customer (pause the SLA).
     pub fn ticket_transition(
         &mut self,
@@ -1140,38 +1155,46 @@ impl Service {
         to: TicketStatus,
         note: &str,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.state")?;
-        self.complaint_op(s, "complaint.state", Some(id), |tx, staff, at| {
-            transition_in(tx, id, to, note, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.state",
+            id,
+            |tx, staff, at| transition_in(tx, id, to, note, staff, at),
+        )
     }
 
     /// Sends a customer-facing reply (a notice) and puts it on the timeline.
     pub fn ticket_reply(&mut self, s: &Session, id: i64, text: &str) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.reply")?;
-        self.complaint_op(s, "complaint.reply", Some(id), |tx, staff, at| {
-            reply_in(tx, id, text, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.reply",
+            id,
+            |tx, staff, at| reply_in(tx, id, text, staff, at),
+        )
     }
 
     /// Adds an internal note to the timeline.
     pub fn ticket_note(&mut self, s: &Session, id: i64, text: &str) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.note")?;
-        self.complaint_op(s, "complaint.note", Some(id), |tx, staff, at| {
-            note_in(tx, id, text, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.note",
+            id,
+            |tx, staff, at| note_in(tx, id, text, staff, at),
+        )
     }
 
     /// Assigns a ticket to a staff member.
     pub fn ticket_assign(&mut self, s: &Session, id: i64, to: &str) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.assign")?;
-        self.complaint_op(s, "complaint.assign", Some(id), |tx, staff, at| {
-            assign_in(tx, id, to, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.assign",
+            id,
+            |tx, staff, at| assign_in(tx, id, to, staff, at),
+        )
     }
 
     /// Resolves a ticket, optionally proposing a compensation for a supervisor to approve.
@@ -1182,11 +1205,13 @@ impl Service {
         resolution: &str,
         compensation: Option<Fen>,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.resolve")?;
-        self.complaint_op(s, "complaint.resolve", Some(id), |tx, staff, at| {
-            resolve_in(tx, id, resolution, compensation, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.resolve",
+            id,
+            |tx, staff, at| resolve_in(tx, id, resolution, compensation, staff, at),
+        )
     }
 
     /// Approves a proposed compensation (supervisor): one ledger credit linked to the ticket.
@@ -1205,15 +1230,16 @@ impl Service {
         id: i64,
         reason: &str,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Supervise, "complaint.compensate.decline")?;
-        ticket::require_text(reason, "拒绝原因", "reason")?;
-        self.complaint_op(
+        self.ticket_write(
             s,
+            Permission::Supervise,
             "complaint.compensate.decline",
-            Some(id),
-            |tx, staff, at| decide_compensation_in(tx, id, false, reason, staff, at),
-        )?;
-        self.ticket(s, id)
+            id,
+            |tx, staff, at| {
+                ticket::require_text(reason, "拒绝原因", "reason")?;
+                decide_compensation_in(tx, id, false, reason, staff, at)
+            },
+        )
     }
 
     /// Closes a resolved ticket with the customer's rating (1–5) and comment.
@@ -1224,11 +1250,13 @@ impl Service {
         rating: i64,
         comment: &str,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.close")?;
-        self.complaint_op(s, "complaint.close", Some(id), |tx, staff, at| {
-            close_in(tx, id, rating, comment, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.close",
+            id,
+            |tx, staff, at| close_in(tx, id, rating, comment, staff, at),
+        )
     }
 }
 
