@@ -295,6 +295,16 @@ pub(crate) fn open_in(
     staff: &str,
     at: DateTime<Utc>,
 ) -> Result<i64> {
+    open_with_record(conn, c, staff, at).map(|(ticket_id, _)| ticket_id)
+}
+
+/// [`open_in`], also returning the id of the complaint's service record.
+fn open_with_record(
+    conn: &Connection,
+    c: &NewComplaint,
+    staff: &str,
+    at: DateTime<Utc>,
+) -> Result<(i64, i64)> {
     let now = store::ts(at);
     ticket::require_text(&c.description, "投诉内容", "complaint text")?;
     let customer = store::customers::require(conn, c.customer_id)?;
@@ -358,7 +368,7 @@ pub(crate) fn open_in(
             &now,
         )?;
     }
-    store::tickets::insert_record(
+    let record_id = store::tickets::insert_record(
         conn,
         c.customer_id,
         RecordKind::Complaint.code(),
@@ -416,7 +426,7 @@ pub(crate) fn open_in(
         Some(c.customer_id),
         &detail,
     )?;
-    Ok(id)
+    Ok((id, record_id))
 }
 
 fn ensure_staff(conn: &Connection, id: &str) -> Result<()> {
@@ -940,7 +950,7 @@ pub(crate) fn record_in(
         } else {
             notes.to_string()
         };
-        let ticket_id = open_in(
+        let (ticket_id, id) = open_with_record(
             conn,
             &NewComplaint {
                 customer_id,
@@ -953,11 +963,6 @@ pub(crate) fn record_in(
             },
             staff,
             at,
-        )?;
-        let id: i64 = conn.query_row(
-            "SELECT id FROM service_records WHERE ticket_id = ?1",
-            [ticket_id],
-            |r| r.get(0),
         )?;
         return Ok(RecordResult {
             id,
