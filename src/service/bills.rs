@@ -729,18 +729,19 @@ impl Service {
         let now = self.now();
         let m = Month::of(now);
         let c = store::customers::require(&self.conn, customer_id)?;
-        let plan = store::catalog::plan(&self.conn, &c.plan)?
-            .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
         let plans: HashMap<String, PlanAsset> = store::catalog::plans(&self.conn)?
             .into_iter()
             .map(|p| (p.code.clone(), p))
             .collect();
+        let plan = plans
+            .get(&c.plan)
+            .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
         let extra = extras(&self.conn, &m.text(), Some(customer_id))?
             .remove(&customer_id)
             .unwrap_or_default();
         let common = common(rates());
         let usage = store::usage::customer_month(&self.conn, customer_id, m.int())?;
-        let pr = plan_rates(&plan);
+        let pr = plan_rates(plan);
         let rated = rate(&pr, &extra, &common, &usage);
         let vas_fen: i64 = vas_charges(&self.conn, m, &plans, Some(customer_id))?
             .remove(&customer_id)
