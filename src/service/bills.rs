@@ -356,16 +356,8 @@ pub fn run_bills_in(
     super::plans::apply_due_changes(conn, at, None, staff)?;
     let plan_in_month = store::plans::plans_on(conn, &m.last().to_string())?;
     let customers = store::bills::unbilled(conn, &month, &m.last().to_string())?;
-    let already: i64 = conn.query_row(
-        "SELECT count(*) FROM bills WHERE month = ?1",
-        [&month],
-        |r| r.get(0),
-    )?;
-    let usage_records: i64 = conn.query_row(
-        "SELECT count(*) FROM usage_records WHERE month = ?1",
-        [m.int()],
-        |r| r.get(0),
-    )?;
+    let already = store::bills::count_in_month(conn, &month)?;
+    let usage_records = store::usage::count_in_month(conn, m.int())?;
     // A month already billed in full has nothing left to rate: a rerun answers at once.
     let (usage, third, extra, vas) = if customers.is_empty() {
         Default::default()

@@ -277,6 +277,15 @@ pub fn billed_minutes(r: &UsageRecord) -> i64 {
     started_minutes(r.quantity)
 }
 
+/// Number of usage records of a month (YYYYMM).
+pub fn count_in_month(conn: &Connection, month: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM usage_records WHERE month = ?1",
+        [month],
+        |r| r.get(0),
+    )?)
+}
+
 /// Number of usage records.
 pub fn total(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM usage_records", [], |r| r.get(0))?)
