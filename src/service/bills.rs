@@ -186,28 +186,6 @@ pub struct BillRunReport {
     pub usage_records: i64,
 }
 
-/// Totals of the extra allowances of a month: customer → Extra.
-fn extras(conn: &Connection, month: &str, customer_id: Option<i64>) -> Result<HashMap<i64, Extra>> {
-    let mut st = conn.prepare_cached(
-        "SELECT customer_id, kind, sum(amount) FROM allowances WHERE month = ?1 AND (?2 IS NULL OR customer_id = ?2)
-         GROUP BY customer_id, kind",
-    )?;
-    let mut out: HashMap<i64, Extra> = HashMap::new();
-    let mut rows = st.query(rusqlite::params![month, customer_id])?;
-    while let Some(r) = rows.next()? {
-        let e = out.entry(r.get(0)?).or_default();
-        let kind: String = r.get(1)?;
-        let amount: i64 = r.get(2)?;
-        match kind.as_str() {
-            "minutes" => e.minutes += amount,
-            "data_mb" => e.data_mb += amount,
-            "sms" => e.sms += amount,
-            _ => {}
-        }
-    }
-    Ok(out)
-}
-
 fn vas_charges(
     conn: &Connection,
     m: Month,
@@ -306,7 +284,7 @@ pub fn check_data(
     let Some(plan) = store::catalog::plan(conn, &c.plan)? else {
         return Ok(());
     };
-    let extra = extras(conn, &m.text(), Some(customer_id))?
+    let extra = store::redemptions::extras(conn, &m.text(), Some(customer_id))?
         .remove(&customer_id)
         .unwrap_or_default();
     let allowance = plan.data_mb + extra.data_mb;
@@ -365,7 +343,7 @@ pub fn run_bills_in(
         (
             store::usage::month_totals(conn, m.int())?,
             store::usage::third_party(conn, m.int(), None)?,
-            extras(conn, &month, None)?,
+            store::redemptions::extras(conn, &month, None)?,
             vas_charges(conn, m, &plans, None)?,
         )
     };
@@ -728,7 +706,7 @@ impl Service {
         let plan = plans
             .get(&c.plan)
             .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
-        let extra = extras(&self.conn, &m.text(), Some(customer_id))?
+        let extra = store::redemptions::extras(&self.conn, &m.text(), Some(customer_id))?
             .remove(&customer_id)
             .unwrap_or_default();
         let common = common(rates());

@@ -784,11 +784,9 @@ impl Service {
             .cloned()
             .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
         let m = Month::of(at);
-        let extra = Extra {
-            minutes: store::redemptions::allowance_total(conn, customer_id, &m.text(), "minutes")?,
-            data_mb: store::redemptions::allowance_total(conn, customer_id, &m.text(), "data_mb")?,
-            sms: store::redemptions::allowance_total(conn, customer_id, &m.text(), "sms")?,
-        };
+        let extra = store::redemptions::extras(conn, &m.text(), Some(customer_id))?
+            .remove(&customer_id)
+            .unwrap_or_default();
         let fee = |code: &str| {
             all.iter()
                 .find(|p| p.code == code)
