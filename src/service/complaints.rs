@@ -11,7 +11,7 @@ use crate::domain::staff::Permission;
 use crate::domain::ticket::{
     self, Category, Channel, Priority, RecordKind, Sla, SlaState, StateChange, TicketStatus,
 };
-use crate::domain::{Fen, Lang, Msisdn, Problem, clock};
+use crate::domain::{Fen, Lang, Problem, clock};
 use crate::error::Result;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::tickets::{EventRow, NewEvent, NewTicket, RecordRow, TicketRow};
@@ -237,9 +237,8 @@ pub fn view_of(conn: &Connection, r: TicketRow, now: DateTime<Utc>) -> Result<Ti
         first_reply,
         now,
     );
-    let phone_masked = Msisdn::parse(&r.phone)
-        .map(|m| m.masked())
-        .unwrap_or_else(|_| r.phone.clone());
+    let phone_masked =
+        crate::domain::phone::mask_stored(&r.phone).unwrap_or_else(|| r.phone.clone());
     Ok(TicketView {
         id: r.id,
         customer_id: r.customer_id,
@@ -285,7 +284,7 @@ fn local_text(t: DateTime<Utc>) -> String {
 }
 
 fn masked(phone: &str) -> String {
-    Msisdn::parse(phone).map(|m| m.masked()).unwrap_or_default()
+    crate::domain::phone::mask_stored(phone).unwrap_or_default()
 }
 
 /// Opens a ticket (and the complaint's service record) inside the caller's transaction.

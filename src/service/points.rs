@@ -7,7 +7,7 @@ use crate::domain::points::catalog::{CatalogItem, Fulfilment, allowance_text, ch
 use crate::domain::points::lots::{self, LotBalance};
 use crate::domain::points::{DEFAULT_EXPIRY_MONTHS, lot_expiry};
 use crate::domain::staff::Permission;
-use crate::domain::{Fen, Lang, Msisdn, Problem, clock};
+use crate::domain::{Fen, Lang, Problem, clock};
 use crate::error::Result;
 use crate::store::customers::CustomerRow;
 use crate::store::ledger::{EntryKind, Posting};
@@ -402,9 +402,7 @@ pub(crate) fn redeem_in(
         )?;
     }
     let after = store::points::available(conn, customer_id, &today.to_string())?;
-    let masked = Msisdn::parse(&c.phone)
-        .map(|m| m.masked())
-        .unwrap_or_default();
+    let masked = crate::domain::phone::mask_stored(&c.phone).unwrap_or_default();
     let mut params = BTreeMap::new();
     params.insert("phone".to_string(), masked);
     params.insert("item".to_string(), item.name_zh.clone());
