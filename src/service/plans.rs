@@ -609,7 +609,7 @@ pub(crate) fn cancel_vas_in(
         })?;
     let ends_on = Month::of(at).last();
     store::plans::cancel_subscription(conn, sub.id, &ends_on.to_string(), staff, &now)?;
-    let remaining_days = (ends_on - today).num_days() + 1;
+    let remaining_days = days_left(today, &ends_on.to_string());
     let mut p = BTreeMap::new();
     p.insert("service".to_string(), vas.name_zh.clone());
     p.insert("service_en".to_string(), vas.name_en.clone());
