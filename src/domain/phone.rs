@@ -85,6 +85,12 @@ impl Msisdn {
     }
 }
 
+/// A stored phone number masked like [`Msisdn::masked`]; `None` when it does not parse, so each
+/// caller chooses its fallback (the raw text on screens, nothing in notices).
+pub fn mask_stored(phone: &str) -> Option<String> {
+    Msisdn::parse(phone).ok().map(|m| m.masked())
+}
+
 impl fmt::Display for Msisdn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

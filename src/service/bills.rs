@@ -186,28 +186,6 @@ pub struct BillRunReport {
     pub usage_records: i64,
 }
 
-/// Totals of the extra allowances of a month: customer → Extra.
-fn extras(conn: &Connection, month: &str, customer_id: Option<i64>) -> Result<HashMap<i64, Extra>> {
-    let mut st = conn.prepare_cached(
-        "SELECT customer_id, kind, sum(amount) FROM allowances WHERE month = ?1 AND (?2 IS NULL OR customer_id = ?2)
-         GROUP BY customer_id, kind",
-    )?;
-    let mut out: HashMap<i64, Extra> = HashMap::new();
-    let mut rows = st.query(rusqlite::params![month, customer_id])?;
-    while let Some(r) = rows.next()? {
-        let e = out.entry(r.get(0)?).or_default();
-        let kind: String = r.get(1)?;
-        let amount: i64 = r.get(2)?;
-        match kind.as_str() {
-            "minutes" => e.minutes += amount,
-            "data_mb" => e.data_mb += amount,
-            "sms" => e.sms += amount,
-            _ => {}
-        }
-    }
-    Ok(out)
-}
-
 fn vas_charges(
     conn: &Connection,
     m: Month,
@@ -306,7 +284,7 @@ pub fn check_data(
     let Some(plan) = store::catalog::plan(conn, &c.plan)? else {
         return Ok(());
     };
-    let extra = extras(conn, &m.text(), Some(customer_id))?
+    let extra = store::redemptions::extras(conn, &m.text(), Some(customer_id))?
         .remove(&customer_id)
         .unwrap_or_default();
     let allowance = plan.data_mb + extra.data_mb;
@@ -356,16 +334,8 @@ pub fn run_bills_in(
     super::plans::apply_due_changes(conn, at, None, staff)?;
     let plan_in_month = store::plans::plans_on(conn, &m.last().to_string())?;
     let customers = store::bills::unbilled(conn, &month, &m.last().to_string())?;
-    let already: i64 = conn.query_row(
-        "SELECT count(*) FROM bills WHERE month = ?1",
-        [&month],
-        |r| r.get(0),
-    )?;
-    let usage_records: i64 = conn.query_row(
-        "SELECT count(*) FROM usage_records WHERE month = ?1",
-        [m.int()],
-        |r| r.get(0),
-    )?;
+    let already = store::bills::count_in_month(conn, &month)?;
+    let usage_records = store::usage::count_in_month(conn, m.int())?;
     // A month already billed in full has nothing left to rate: a rerun answers at once.
     let (usage, third, extra, vas) = if customers.is_empty() {
         Default::default()
@@ -373,7 +343,7 @@ pub fn run_bills_in(
         (
             store::usage::month_totals(conn, m.int())?,
             store::usage::third_party(conn, m.int(), None)?,
-            extras(conn, &month, None)?,
+            store::redemptions::extras(conn, &month, None)?,
             vas_charges(conn, m, &plans, None)?,
         )
     };
@@ -729,18 +699,19 @@ impl Service {
         let now = self.now();
         let m = Month::of(now);
         let c = store::customers::require(&self.conn, customer_id)?;
-        let plan = store::catalog::plan(&self.conn, &c.plan)?
-            .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
         let plans: HashMap<String, PlanAsset> = store::catalog::plans(&self.conn)?
             .into_iter()
             .map(|p| (p.code.clone(), p))
             .collect();
-        let extra = extras(&self.conn, &m.text(), Some(customer_id))?
+        let plan = plans
+            .get(&c.plan)
+            .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
+        let extra = store::redemptions::extras(&self.conn, &m.text(), Some(customer_id))?
             .remove(&customer_id)
             .unwrap_or_default();
         let common = common(rates());
         let usage = store::usage::customer_month(&self.conn, customer_id, m.int())?;
-        let pr = plan_rates(&plan);
+        let pr = plan_rates(plan);
         let rated = rate(&pr, &extra, &common, &usage);
         let vas_fen: i64 = vas_charges(&self.conn, m, &plans, Some(customer_id))?
             .remove(&customer_id)

@@ -11,8 +11,8 @@ use crate::domain::staff::Permission;
 use crate::domain::ticket::{
     self, Category, Channel, Priority, RecordKind, Sla, SlaState, StateChange, TicketStatus,
 };
-use crate::domain::{Fen, Lang, Msisdn, Problem, ProblemKind, clock};
-use crate::error::{Error, Result};
+use crate::domain::{Fen, Lang, Problem, clock};
+use crate::error::Result;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::tickets::{EventRow, NewEvent, NewTicket, RecordRow, TicketRow};
 use crate::store::{self, audit::Outcome};
@@ -237,9 +237,8 @@ pub fn view_of(conn: &Connection, r: TicketRow, now: DateTime<Utc>) -> Result<Ti
         first_reply,
         now,
     );
-    let phone_masked = Msisdn::parse(&r.phone)
-        .map(|m| m.masked())
-        .unwrap_or_else(|_| r.phone.clone());
+    let phone_masked =
+        crate::domain::phone::mask_stored(&r.phone).unwrap_or_else(|| r.phone.clone());
     Ok(TicketView {
         id: r.id,
         customer_id: r.customer_id,
@@ -285,7 +284,7 @@ fn local_text(t: DateTime<Utc>) -> String {
 }
 
 fn masked(phone: &str) -> String {
-    Msisdn::parse(phone).map(|m| m.masked()).unwrap_or_default()
+    crate::domain::phone::mask_stored(phone).unwrap_or_default()
 }
 
 /// Opens a ticket (and the complaint's service record) inside the caller's transaction.
@@ -295,6 +294,16 @@ pub(crate) fn open_in(
     staff: &str,
     at: DateTime<Utc>,
 ) -> Result<i64> {
+    open_with_record(conn, c, staff, at).map(|(ticket_id, _)| ticket_id)
+}
+
+/// [`open_in`], also returning the id of the complaint's service record.
+fn open_with_record(
+    conn: &Connection,
+    c: &NewComplaint,
+    staff: &str,
+    at: DateTime<Utc>,
+) -> Result<(i64, i64)> {
     let now = store::ts(at);
     ticket::require_text(&c.description, "投诉内容", "complaint text")?;
     let customer = store::customers::require(conn, c.customer_id)?;
@@ -358,7 +367,7 @@ pub(crate) fn open_in(
             &now,
         )?;
     }
-    store::tickets::insert_record(
+    let record_id = store::tickets::insert_record(
         conn,
         c.customer_id,
         RecordKind::Complaint.code(),
@@ -416,7 +425,7 @@ pub(crate) fn open_in(
         Some(c.customer_id),
         &detail,
     )?;
-    Ok(id)
+    Ok((id, record_id))
 }
 
 fn ensure_staff(conn: &Connection, id: &str) -> Result<()> {
@@ -940,7 +949,7 @@ pub(crate) fn record_in(
         } else {
             notes.to_string()
         };
-        let ticket_id = open_in(
+        let (ticket_id, id) = open_with_record(
             conn,
             &NewComplaint {
                 customer_id,
@@ -953,11 +962,6 @@ pub(crate) fn record_in(
             },
             staff,
             at,
-        )?;
-        let id: i64 = conn.query_row(
-            "SELECT id FROM service_records WHERE ticket_id = ?1",
-            [ticket_id],
-            |r| r.get(0),
         )?;
         return Ok(RecordResult {
             id,
@@ -1030,18 +1034,12 @@ impl Service {
         ticket_id: Option<i64>,
         f: impl FnOnce(&Connection, &str, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
-        let staff = s.staff_id.clone();
-        let at = self.now();
-        let customer = ticket_id
-            .and_then(|id| store::tickets::get(&self.conn, id).ok().flatten())
-            .map(|t| t.customer_id);
-        let result = store::write(&mut self.conn, |tx| f(tx, &staff, at));
-        match result {
-            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
-                Err(self.refuse(&staff, action, customer, p))
-            }
-            other => other,
-        }
+        let customer = |conn: &Connection| {
+            ticket_id
+                .and_then(|id| store::tickets::get(conn, id).ok().flatten())
+                .map(|t| t.customer_id)
+        };
+        self.write_or_refuse(&s.staff_id, action, customer, f)
     }
 
     /// Opens a complaint ticket. No customer verification is needed (SPEC).
@@ -1138,6 +1136,21 @@ impl Service {
             .collect())
     }
 
+    /// Checks the permission, runs `f` on ticket `id` as one operation audited under `action`,
+    /// and returns the ticket as it now stands.
+    fn ticket_write<T>(
+        &mut self,
+        s: &Session,
+        p: Permission,
+        action: &str,
+        id: i64,
+        f: impl FnOnce(&Connection, &str, DateTime<Utc>) -> Result<T>,
+    ) -> Result<TicketView> {
+        self.authorize(s, p, action)?;
+        self.complaint_op(s, action, Some(id), f)?;
+        self.ticket(s, id)
+    }
+
     /// Moves a ticket to in_progress (start, resume, reopen) or waiting_customer (pause the SLA).
     pub fn ticket_transition(
         &mut self,
@@ -1146,38 +1159,46 @@ impl Service {
         to: TicketStatus,
         note: &str,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.state")?;
-        self.complaint_op(s, "complaint.state", Some(id), |tx, staff, at| {
-            transition_in(tx, id, to, note, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.state",
+            id,
+            |tx, staff, at| transition_in(tx, id, to, note, staff, at),
+        )
     }
 
     /// Sends a customer-facing reply (a notice) and puts it on the timeline.
     pub fn ticket_reply(&mut self, s: &Session, id: i64, text: &str) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.reply")?;
-        self.complaint_op(s, "complaint.reply", Some(id), |tx, staff, at| {
-            reply_in(tx, id, text, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.reply",
+            id,
+            |tx, staff, at| reply_in(tx, id, text, staff, at),
+        )
     }
 
     /// Adds an internal note to the timeline.
     pub fn ticket_note(&mut self, s: &Session, id: i64, text: &str) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.note")?;
-        self.complaint_op(s, "complaint.note", Some(id), |tx, staff, at| {
-            note_in(tx, id, text, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.note",
+            id,
+            |tx, staff, at| note_in(tx, id, text, staff, at),
+        )
     }
 
     /// Assigns a ticket to a staff member.
     pub fn ticket_assign(&mut self, s: &Session, id: i64, to: &str) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.assign")?;
-        self.complaint_op(s, "complaint.assign", Some(id), |tx, staff, at| {
-            assign_in(tx, id, to, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.assign",
+            id,
+            |tx, staff, at| assign_in(tx, id, to, staff, at),
+        )
     }
 
     /// Resolves a ticket, optionally proposing a compensation for a supervisor to approve.
@@ -1188,11 +1209,13 @@ impl Service {
         resolution: &str,
         compensation: Option<Fen>,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.resolve")?;
-        self.complaint_op(s, "complaint.resolve", Some(id), |tx, staff, at| {
-            resolve_in(tx, id, resolution, compensation, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.resolve",
+            id,
+            |tx, staff, at| resolve_in(tx, id, resolution, compensation, staff, at),
+        )
     }
 
     /// Approves a proposed compensation (supervisor): one ledger credit linked to the ticket.
@@ -1211,15 +1234,16 @@ impl Service {
         id: i64,
         reason: &str,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Supervise, "complaint.compensate.decline")?;
-        ticket::require_text(reason, "拒绝原因", "reason")?;
-        self.complaint_op(
+        self.ticket_write(
             s,
+            Permission::Supervise,
             "complaint.compensate.decline",
-            Some(id),
-            |tx, staff, at| decide_compensation_in(tx, id, false, reason, staff, at),
-        )?;
-        self.ticket(s, id)
+            id,
+            |tx, staff, at| {
+                ticket::require_text(reason, "拒绝原因", "reason")?;
+                decide_compensation_in(tx, id, false, reason, staff, at)
+            },
+        )
     }
 
     /// Closes a resolved ticket with the customer's rating (1–5) and comment.
@@ -1230,11 +1254,13 @@ impl Service {
         rating: i64,
         comment: &str,
     ) -> Result<TicketView> {
-        self.authorize(s, Permission::Serve, "complaint.close")?;
-        self.complaint_op(s, "complaint.close", Some(id), |tx, staff, at| {
-            close_in(tx, id, rating, comment, staff, at)
-        })?;
-        self.ticket(s, id)
+        self.ticket_write(
+            s,
+            Permission::Serve,
+            "complaint.close",
+            id,
+            |tx, staff, at| close_in(tx, id, rating, comment, staff, at),
+        )
     }
 }
 

@@ -153,9 +153,7 @@ pub struct Activity {
 }
 
 fn summary(r: &CustomerRow) -> CustomerSummary {
-    let phone = Msisdn::parse(&r.phone)
-        .map(|m| m.masked())
-        .unwrap_or_else(|_| r.phone.clone());
+    let phone = crate::domain::phone::mask_stored(&r.phone).unwrap_or_else(|| r.phone.clone());
     CustomerSummary {
         id: r.id,
         phone_masked: phone,
@@ -200,9 +198,7 @@ impl Service {
         }
         let brand = store::catalog::brand(&self.conn, &r.brand)?;
         let plan = store::catalog::plan(&self.conn, &r.plan)?;
-        let m = Msisdn::parse(&r.phone)
-            .map(|m| m.masked())
-            .unwrap_or_else(|_| r.phone.clone());
+        let m = crate::domain::phone::mask_stored(&r.phone).unwrap_or_else(|| r.phone.clone());
         let id_number = if verified {
             r.id_number.clone()
         } else {
@@ -545,9 +541,7 @@ impl Service {
         };
         let staff = s.staff_id.clone();
         let date = clock::local_date(self.now()).to_string();
-        let masked = Msisdn::parse(&row.phone)
-            .map(|m| m.masked())
-            .unwrap_or_default();
+        let masked = crate::domain::phone::mask_stored(&row.phone).unwrap_or_default();
         self.write(|tx, now| {
             store::customers::set_status(tx, customer_id, to, now)?;
             let mut params = BTreeMap::new();

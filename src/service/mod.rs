@@ -17,7 +17,7 @@ pub mod topup;
 pub mod visits;
 
 use crate::domain::staff::{Permission, Role};
-use crate::domain::{Problem, SharedClock};
+use crate::domain::{Problem, ProblemKind, SharedClock};
 use crate::error::{Error, Result};
 use crate::store::{self, OpenMode, audit::Outcome};
 use chrono::{DateTime, Utc};
@@ -116,6 +116,25 @@ impl Service {
             tracing::error!("could not audit a refusal of {action}: {e}");
         }
         problem.into()
+    }
+
+    /// Runs `f` in one transaction as `staff` at the current instant; a refusal it returns is
+    /// audited under `action`, against the customer `customer` names (asked only on a refusal).
+    fn write_or_refuse<T>(
+        &mut self,
+        staff: &str,
+        action: &str,
+        customer: impl FnOnce(&Connection) -> Option<i64>,
+        f: impl FnOnce(&Connection, &str, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
+        let at = self.now();
+        match store::write(&mut self.conn, |tx| f(tx, staff, at)) {
+            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
+                let customer_id = customer(&self.conn);
+                Err(self.refuse(staff, action, customer_id, p))
+            }
+            other => other,
+        }
     }
 
     /// Refuses (and audits) unless the session's role holds the permission.

@@ -20,8 +20,8 @@ use crate::assets::{self, PlanAsset, Recommendation};
 use crate::domain::customer::CustomerStatus;
 use crate::domain::rating::Extra;
 use crate::domain::staff::Permission;
-use crate::domain::{Fen, Problem, ProblemKind, clock};
-use crate::error::{Error, Result};
+use crate::domain::{Fen, Problem, clock};
+use crate::error::Result;
 use crate::service::bills::Month;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::plans::{PackPurchase, PlanChange, VasSubscription};
@@ -609,7 +609,7 @@ pub(crate) fn cancel_vas_in(
         })?;
     let ends_on = Month::of(at).last();
     store::plans::cancel_subscription(conn, sub.id, &ends_on.to_string(), staff, &now)?;
-    let remaining_days = (ends_on - today).num_days() + 1;
+    let remaining_days = days_left(today, &ends_on.to_string());
     let mut p = BTreeMap::new();
     p.insert("service".to_string(), vas.name_zh.clone());
     p.insert("service_en".to_string(), vas.name_en.clone());
@@ -668,7 +668,7 @@ impl Service {
         store::catalog::plans(&self.conn)
     }
 
-    fn business_write<T>(
+    pub(super) fn business_write<T>(
         &mut self,
         s: &Session,
         visit: Option<i64>,
@@ -678,15 +678,7 @@ impl Service {
     ) -> Result<T> {
         self.authorize(s, Permission::Serve, action)?;
         self.require_verified(s, visit, customer_id, action)?;
-        let staff = s.staff_id.clone();
-        let at = self.now();
-        let result = store::write(&mut self.conn, |tx| f(tx, &staff, at));
-        match result {
-            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
-                Err(self.refuse(&staff, action, Some(customer_id), p))
-            }
-            other => other,
-        }
+        self.write_or_refuse(&s.staff_id, action, |_| Some(customer_id), f)
     }
 
     /// Books a plan change for a verified customer, effective on the 1st of next month.
@@ -792,11 +784,9 @@ impl Service {
             .cloned()
             .ok_or_else(|| Problem::not_found("没有该套餐", "no such plan"))?;
         let m = Month::of(at);
-        let extra = Extra {
-            minutes: store::redemptions::allowance_total(conn, customer_id, &m.text(), "minutes")?,
-            data_mb: store::redemptions::allowance_total(conn, customer_id, &m.text(), "data_mb")?,
-            sms: store::redemptions::allowance_total(conn, customer_id, &m.text(), "sms")?,
-        };
+        let extra = store::redemptions::extras(conn, &m.text(), Some(customer_id))?
+            .remove(&customer_id)
+            .unwrap_or_default();
         let fee = |code: &str| {
             all.iter()
                 .find(|p| p.code == code)

@@ -7,8 +7,8 @@ use crate::domain::points::catalog::{CatalogItem, Fulfilment, allowance_text, ch
 use crate::domain::points::lots::{self, LotBalance};
 use crate::domain::points::{DEFAULT_EXPIRY_MONTHS, lot_expiry};
 use crate::domain::staff::Permission;
-use crate::domain::{Fen, Lang, Msisdn, Problem, ProblemKind, clock};
-use crate::error::{Error, Result};
+use crate::domain::{Fen, Lang, Problem, clock};
+use crate::error::Result;
 use crate::store::customers::CustomerRow;
 use crate::store::ledger::{EntryKind, Posting};
 use crate::store::points::Movement;
@@ -402,9 +402,7 @@ pub(crate) fn redeem_in(
         )?;
     }
     let after = store::points::available(conn, customer_id, &today.to_string())?;
-    let masked = Msisdn::parse(&c.phone)
-        .map(|m| m.masked())
-        .unwrap_or_default();
+    let masked = crate::domain::phone::mask_stored(&c.phone).unwrap_or_default();
     let mut params = BTreeMap::new();
     params.insert("phone".to_string(), masked);
     params.insert("item".to_string(), item.name_zh.clone());
@@ -507,19 +505,9 @@ impl Service {
         customer_id: i64,
         code: &str,
     ) -> Result<RedemptionResult> {
-        self.authorize(s, Permission::Serve, "points.redeem")?;
-        self.require_verified(s, visit, customer_id, "points.redeem")?;
-        let staff = s.staff_id.clone();
-        let at = self.now();
-        let result = store::write(&mut self.conn, |tx| {
-            redeem_in(tx, customer_id, code, &staff, at, &mut rand::thread_rng())
-        });
-        match result {
-            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
-                Err(self.refuse(&staff, "points.redeem", Some(customer_id), p))
-            }
-            other => other,
-        }
+        self.business_write(s, visit, customer_id, "points.redeem", |tx, staff, at| {
+            redeem_in(tx, customer_id, code, staff, at, &mut rand::thread_rng())
+        })
     }
 
     /// A verified customer's redemptions, newest first, with coupon codes.
@@ -576,17 +564,12 @@ impl Service {
         if reason.is_empty() {
             return Err(Problem::bad_input("冲正需要填写原因", "a reversal needs a reason").into());
         }
-        let staff = s.staff_id.clone();
-        let at = self.now();
-        let result = store::write(&mut self.conn, |tx| {
-            reverse_in(tx, redemption_id, &reason, &staff, at)
-        });
-        match result {
-            Err(Error::Problem(p)) if p.kind == ProblemKind::Refused => {
-                Err(self.refuse(&staff, "points.reverse", None, p))
-            }
-            other => other,
-        }
+        self.write_or_refuse(
+            &s.staff_id,
+            "points.reverse",
+            |_| None,
+            |tx, staff, at| reverse_in(tx, redemption_id, &reason, staff, at),
+        )
     }
 
     /// Moves every lot expired before `as_of` out through ledger entries. Running it again moves nothing.

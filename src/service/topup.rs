@@ -181,9 +181,7 @@ pub fn new_request_id() -> String {
 }
 
 fn masked_phone(phone: &str) -> String {
-    Msisdn::parse(phone)
-        .map(|m| m.masked())
-        .unwrap_or_else(|_| phone.to_string())
+    crate::domain::phone::mask_stored(phone).unwrap_or_else(|| phone.to_string())
 }
 
 fn local_time(stored: &str) -> String {

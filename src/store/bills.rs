@@ -35,6 +35,15 @@ pub fn unbilled(conn: &Connection, month: &str, month_end: &str) -> Result<Vec<i
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Number of bills of a month (YYYY-MM).
+pub fn count_in_month(conn: &Connection, month: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM bills WHERE month = ?1",
+        [month],
+        |r| r.get(0),
+    )?)
+}
+
 /// A bill to record.
 #[derive(Debug, Clone)]
 pub struct NewBill<'a> {

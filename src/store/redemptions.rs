@@ -1,8 +1,10 @@
 //! The points-mall catalogue, redemptions and month allowances.
 
 use crate::domain::points::catalog::CatalogItem;
+use crate::domain::rating::Extra;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::HashMap;
 
 const ITEM_COLS: &str = "code, name_zh, name_en, category, cost_points, fulfilment, credit_fen, allowance_kind, \
     allowance_amount, partner, stock, monthly_limit, description_zh, description_en";
@@ -313,6 +315,33 @@ pub fn allowance_total(
     Ok(conn
         .prepare_cached("SELECT coalesce(sum(amount), 0) FROM allowances WHERE customer_id = ?1 AND month = ?2 AND kind = ?3")?
         .query_row(params![customer_id, month, kind], |r| r.get(0))?)
+}
+
+/// Totals of the extra allowances of a month (YYYY-MM), per customer; all customers when
+/// `customer_id` is `None`.
+pub fn extras(
+    conn: &Connection,
+    month: &str,
+    customer_id: Option<i64>,
+) -> Result<HashMap<i64, Extra>> {
+    let mut st = conn.prepare_cached(
+        "SELECT customer_id, kind, sum(amount) FROM allowances WHERE month = ?1 AND (?2 IS NULL OR customer_id = ?2)
+         GROUP BY customer_id, kind",
+    )?;
+    let mut out: HashMap<i64, Extra> = HashMap::new();
+    let mut rows = st.query(params![month, customer_id])?;
+    while let Some(r) = rows.next()? {
+        let e = out.entry(r.get(0)?).or_default();
+        let kind: String = r.get(1)?;
+        let amount: i64 = r.get(2)?;
+        match kind.as_str() {
+            "minutes" => e.minutes += amount,
+            "data_mb" => e.data_mb += amount,
+            "sms" => e.sms += amount,
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// Problems `check` reports: stock below zero, reversed redemptions whose points did not come back.

@@ -1,6 +1,6 @@
 //! Usage records (详单): bulk insert, per-month aggregation for rating, paging for the screen.
 
-use crate::domain::rating::{Usage, started_minutes};
+use crate::domain::rating::Usage;
 use crate::error::Result;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -272,9 +272,13 @@ pub fn daily_data(conn: &Connection, customer_id: i64, month: i64) -> Result<Vec
     Ok(out)
 }
 
-/// Minutes of one call as billed (for the detail screen).
-pub fn billed_minutes(r: &UsageRecord) -> i64 {
-    started_minutes(r.quantity)
+/// Number of usage records of a month (YYYYMM).
+pub fn count_in_month(conn: &Connection, month: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM usage_records WHERE month = ?1",
+        [month],
+        |r| r.get(0),
+    )?)
 }
 
 /// Number of usage records.
