@@ -88,7 +88,7 @@ impl Service {
         let bytes = std::fs::metadata(dest)?.len();
         let staff = s.staff_id.clone();
         let file = dest.display().to_string();
-        self.write(|tx, now| {
+        let audited = self.write(|tx, now| {
             store::audit::append(
                 tx,
                 now,
@@ -98,7 +98,12 @@ impl Service {
                 None,
                 &format!("{bytes} bytes to {file}"),
             )
-        })?;
+        });
+        // Every kept backup is in the audit log: one that could not be recorded is not kept.
+        if let Err(e) = audited {
+            let _ = std::fs::remove_file(dest);
+            return Err(e);
+        }
         Ok(BackupReport {
             file,
             bytes,

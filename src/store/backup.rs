@@ -41,18 +41,48 @@ pub fn copy_into(src: &Connection, dest: &mut Connection) -> Result<()> {
     let b = Backup::new(src, dest)?;
     // All pages in one step (-1): one read snapshot of the source. Busy or locked means another
     // connection holds a lock for a moment: wait and try again, for up to about ten seconds.
+    // Extended busy codes (SQLITE_BUSY_RECOVERY, _SNAPSHOT) arrive as errors rather than as
+    // StepResult::Busy, so they are retried the same way.
     for _ in 0..200 {
-        match b.step(-1)? {
-            StepResult::Done => return Ok(()),
-            StepResult::More | StepResult::Busy | StepResult::Locked => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            _ => std::thread::sleep(Duration::from_millis(50)),
+        match b.step(-1) {
+            Ok(StepResult::Done) => return Ok(()),
+            Ok(_) => {}
+            Err(e) if is_busy(&e) => {}
+            Err(e) => return Err(e.into()),
         }
+        std::thread::sleep(Duration::from_millis(50));
     }
     Err(rusqlite::Error::SqliteFailure(
         rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
         Some("the database stayed busy: backup not finished".into()),
     )
     .into())
+}
+
+/// Whether an error only means another connection holds a lock for a moment.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_busy;
+    use rusqlite::ffi;
+
+    fn failure(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn extended_busy_codes_are_retried_and_real_failures_are_not() {
+        assert!(is_busy(&failure(ffi::SQLITE_BUSY)));
+        assert!(is_busy(&failure(ffi::SQLITE_BUSY_SNAPSHOT)));
+        assert!(is_busy(&failure(ffi::SQLITE_BUSY_RECOVERY)));
+        assert!(is_busy(&failure(ffi::SQLITE_LOCKED)));
+        assert!(!is_busy(&failure(ffi::SQLITE_CORRUPT)));
+        assert!(!is_busy(&failure(ffi::SQLITE_READONLY)));
+    }
 }
