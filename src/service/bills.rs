@@ -911,7 +911,6 @@ impl Service {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         self.authorize(s, Permission::RunBatch, "usage.import")?;
-        let phones = store::customers::ids_by_phone_number(&self.conn)?;
         // A large import into a table not much larger than it drops the index and rebuilds it
         // with one sort (about 0.3 s per million rows) instead of inserting into it row by row
         // (about 1 µs a row).
@@ -920,24 +919,26 @@ impl Service {
         let bulk = file_rows >= BULK_ROWS && file_rows * 2 >= stored;
         let staff = s.staff_id.clone();
         let at = self.now();
-        // A reader thread parses and checks while this one inserts, inside one transaction;
-        // a bad row anywhere makes the reader fail and the whole transaction roll back.
-        let (tx_chunks, rx_chunks) = std::sync::mpsc::sync_channel::<Vec<UsageRecord>>(2);
-        let file = path.to_path_buf();
-        let reader = std::thread::spawn(move || {
-            read_usage_csv(&file, &phones, &mut |chunk| {
-                tx_chunks
-                    .send(chunk)
-                    .map_err(|_| Problem::refused("导入已中止", "the import was stopped").into())
-            })
-        });
         let t0 = std::time::Instant::now();
         if bulk {
-            // Rebuilding the index sorts a million keys three times faster in memory than
-            // through temporary files; the setting cannot change inside the transaction.
-            self.conn.execute_batch("PRAGMA temp_store=MEMORY")?;
+            store::usage::bulk_connection(&self.conn, true)?;
         }
         let written = store::write(&mut self.conn, |tx| {
+            // Read inside the transaction: every customer id the reader hands on exists in the
+            // snapshot the rows are written to (which is why a bulk load may skip the per-row
+            // foreign-key lookup).
+            let phones = store::customers::ids_by_phone_number(tx)?;
+            // A reader thread parses and checks while this one inserts; a bad row anywhere
+            // makes the reader fail and the whole transaction roll back.
+            let (tx_chunks, rx_chunks) = std::sync::mpsc::sync_channel::<Vec<UsageRecord>>(2);
+            let file = path.to_path_buf();
+            let reader = std::thread::spawn(move || {
+                read_usage_csv(&file, &phones, &mut |chunk| {
+                    tx_chunks.send(chunk).map_err(|_| {
+                        Problem::refused("导入已中止", "the import was stopped").into()
+                    })
+                })
+            });
             let mut touched: FxHashSet<(i64, i64)> = FxHashSet::default();
             let mut n = 0usize;
             if bulk {
@@ -992,7 +993,7 @@ impl Service {
             })
         });
         if bulk {
-            self.conn.execute_batch("PRAGMA temp_store=DEFAULT")?;
+            store::usage::bulk_connection(&self.conn, false)?;
         }
         written
     }
