@@ -409,7 +409,7 @@ fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
     assert_eq!(dangling, 0);
     let totals = store::usage::month_totals(w.svc.conn(), 202601).unwrap();
     assert_eq!(
-        totals[&w.customer].data_kb,
+        totals[&w.customer].usage.data_kb,
         expected_kb - (1 + ((ROWS - 1) % 7) as i64) + 1
     );
     let plan: String = w
@@ -468,4 +468,38 @@ fn the_demo_year_has_twelve_bills_with_an_explained_vas_item() {
     assert!(vas.explanation.contains("2024-03-15") && vas.explanation.contains("取消"));
     let r = check::run(svc.conn()).unwrap();
     assert!(r.ok(), "{:?}", r.problems);
+}
+
+#[test]
+fn the_bill_runs_one_pass_agrees_with_each_customers_own_month() {
+    // The bill run sums a month for everyone at once; the month-so-far view sums one customer.
+    // On the demo year (43 customers with partner charges a month) both must agree exactly.
+    let (_db, svc, _clock) = common::demo_service();
+    let conn = svc.conn();
+    let month = 202611;
+    let totals = store::usage::month_totals(conn, month).unwrap();
+    assert!(totals.len() > 500, "{} customers", totals.len());
+    let mut with_partner = 0;
+    for (id, t) in &totals {
+        assert_eq!(
+            t.usage,
+            store::usage::customer_month(conn, *id, month).unwrap(),
+            "customer {id}"
+        );
+        let partner = store::usage::third_party(conn, month, *id).unwrap();
+        let events: i64 = partner.iter().map(|(_, _, n)| n).sum();
+        assert_eq!(t.partner_events, events, "customer {id}");
+        with_partner += usize::from(events > 0);
+    }
+    assert!(
+        with_partner > 10,
+        "{with_partner} customers with partner charges"
+    );
+    let records: i64 = totals.values().map(|t| t.records).sum();
+    assert_eq!(records, store::usage::count_in_month(conn, month).unwrap());
+    // A customer with no records that month has none of anything.
+    assert_eq!(
+        store::usage::customer_month(conn, i64::MAX, month).unwrap(),
+        Default::default()
+    );
 }

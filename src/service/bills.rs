@@ -335,17 +335,20 @@ pub fn run_bills_in(
     let plan_in_month = store::plans::plans_on(conn, &m.last().to_string())?;
     let customers = store::bills::unbilled(conn, &month, &m.last().to_string())?;
     let already = store::bills::count_in_month(conn, &month)?;
-    let usage_records = store::usage::count_in_month(conn, m.int())?;
     // A month already billed in full has nothing left to rate: a rerun answers at once.
-    let (usage, third, extra, vas) = if customers.is_empty() {
+    let (usage, extra, vas) = if customers.is_empty() {
         Default::default()
     } else {
         (
             store::usage::month_totals(conn, m.int())?,
-            store::usage::third_party(conn, m.int(), None)?,
             store::redemptions::extras(conn, &month, None)?,
             vas_charges(conn, m, &plans, None)?,
         )
+    };
+    let usage_records = if customers.is_empty() {
+        store::usage::count_in_month(conn, m.int())?
+    } else {
+        usage.values().map(|t| t.records).sum()
     };
     let mut report = BillRunReport {
         month: month.clone(),
@@ -365,25 +368,26 @@ pub fn run_bills_in(
         let (Some(plan), Some(brand)) = (plans.get(plan_code), brands.get(&c.brand)) else {
             continue;
         };
-        let u = usage.get(&id).copied().unwrap_or_default();
+        let month_total = usage.get(&id).copied().unwrap_or_default();
+        let u = month_total.usage;
         let rated = rate(
             &plan_rates(plan),
             &extra.get(&id).copied().unwrap_or_default(),
             &common,
             &u,
         );
-        let tp: Vec<ThirdPartyCharge> = third
-            .get(&id)
-            .map(|v| {
-                v.iter()
-                    .map(|(s, fee, events)| ThirdPartyCharge {
-                        service: s.clone(),
-                        fee_fen: *fee,
-                        events: *events,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let tp: Vec<ThirdPartyCharge> = if month_total.partner_events > 0 {
+            store::usage::third_party(conn, m.int(), id)?
+                .into_iter()
+                .map(|(service, fee_fen, events)| ThirdPartyCharge {
+                    service,
+                    fee_fen,
+                    events,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let discounts: Vec<&Discount> = rates_file
             .discount
             .iter()
@@ -719,13 +723,10 @@ impl Service {
             .iter()
             .map(|v| v.fee_fen)
             .sum();
-        let third_party_fen: i64 =
-            store::usage::third_party(&self.conn, m.int(), Some(customer_id))?
-                .remove(&customer_id)
-                .unwrap_or_default()
-                .iter()
-                .map(|(_, f, _)| f)
-                .sum();
+        let third_party_fen: i64 = store::usage::third_party(&self.conn, m.int(), customer_id)?
+            .iter()
+            .map(|(_, f, _)| f)
+            .sum();
         let day = clock::local_date(now).day();
         let days = m.days();
         let scale = |x: i64| x * i64::from(days) / i64::from(day.max(1));

@@ -105,81 +105,89 @@ pub fn bulk_load_end(conn: &Connection) -> Result<()> {
     super::bulk_cache(conn, false)
 }
 
-fn add(u: &mut Usage, kind: &str, scope: &str, quantity: i64, minutes: i64) {
-    match (kind, scope) {
-        ("voice_out" | "voice_in", "roaming") => u.roaming_minutes += minutes,
-        ("voice_out", _) => u.voice_out_minutes += minutes,
-        ("voice_in", _) => u.voice_in_minutes += minutes,
-        ("sms", _) => u.sms += quantity,
-        ("mms", _) => u.mms += quantity,
-        ("data", _) => u.data_kb += quantity,
-        _ => {}
-    }
+/// The sums that make a [`Usage`], in its field order: calls in started minutes (roaming apart,
+/// both directions), messages and data as recorded. Spelled with `=`/`OR` rather than `IN`
+/// lists, which SQLite evaluates through a lookup table per row.
+const USAGE_SUMS: &str = "
+    sum(CASE WHEN kind = 'voice_out' AND scope <> 'roaming' THEN (quantity + 59) / 60 ELSE 0 END),
+    sum(CASE WHEN kind = 'voice_in' AND scope <> 'roaming' THEN (quantity + 59) / 60 ELSE 0 END),
+    sum(CASE WHEN (kind = 'voice_out' OR kind = 'voice_in') AND scope = 'roaming'
+             THEN (quantity + 59) / 60 ELSE 0 END),
+    sum(CASE WHEN kind = 'sms' THEN quantity ELSE 0 END),
+    sum(CASE WHEN kind = 'mms' THEN quantity ELSE 0 END),
+    sum(CASE WHEN kind = 'data' THEN quantity ELSE 0 END)";
+
+/// A [`Usage`] from the [`USAGE_SUMS`] columns starting at `at` (no records: all zero).
+fn usage_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Usage> {
+    let n =
+        |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, Option<i64>>(at + i)?.unwrap_or(0)) };
+    Ok(Usage {
+        voice_out_minutes: n(0)?,
+        voice_in_minutes: n(1)?,
+        roaming_minutes: n(2)?,
+        sms: n(3)?,
+        mms: n(4)?,
+        data_kb: n(5)?,
+    })
 }
 
-/// Every customer's usage of a month, summed in one pass (calls in started minutes).
-pub fn month_totals(conn: &Connection, month: i64) -> Result<HashMap<i64, Usage>> {
-    let mut st = conn.prepare(
-        "SELECT customer_id, kind, scope, sum(quantity),
-                sum(CASE WHEN kind IN ('voice_out', 'voice_in') THEN (quantity + 59) / 60 ELSE 0 END)
-         FROM usage_records WHERE month = ?1 GROUP BY customer_id, kind, scope",
-    )?;
-    let mut out: HashMap<i64, Usage> = HashMap::new();
-    let mut rows = st.query([month])?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let kind: String = r.get(1)?;
-        let scope: String = r.get(2)?;
-        add(
-            out.entry(id).or_default(),
-            &kind,
-            &scope,
-            r.get(3)?,
-            r.get(4)?,
-        );
-    }
-    Ok(out)
+/// A customer's month as the bill run's one pass sums it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthTotal {
+    pub usage: Usage,
+    /// Records of the month.
+    pub records: i64,
+    /// Pay-per-use partner events (`vas` with a fee): their charges are read apart, by
+    /// [`third_party`], only for the customers that have some.
+    pub partner_events: i64,
+}
+
+/// Every customer's usage of a month, summed in one pass. Grouped by customer alone, the
+/// rows arrive in the index's order and are summed as they stream, with nothing to sort (by
+/// customer, kind and scope SQLite sorted the whole month first: most of the bill run).
+pub fn month_totals(conn: &Connection, month: i64) -> Result<HashMap<i64, MonthTotal>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT customer_id, count(*), sum(CASE WHEN kind = 'vas' AND fee_fen > 0 THEN 1 ELSE 0 END),
+                {USAGE_SUMS}
+         FROM usage_records WHERE month = ?1 GROUP BY customer_id"
+    ))?;
+    let rows = st.query_map([month], |r| {
+        Ok((
+            r.get(0)?,
+            MonthTotal {
+                records: r.get(1)?,
+                partner_events: r.get(2)?,
+                usage: usage_from(r, 3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One customer's usage of a month.
 pub fn customer_month(conn: &Connection, customer_id: i64, month: i64) -> Result<Usage> {
-    let mut st = conn.prepare_cached(
-        "SELECT kind, scope, sum(quantity),
-                sum(CASE WHEN kind IN ('voice_out', 'voice_in') THEN (quantity + 59) / 60 ELSE 0 END)
-         FROM usage_records WHERE customer_id = ?1 AND month = ?2 GROUP BY kind, scope",
-    )?;
-    let mut u = Usage::default();
-    let mut rows = st.query(params![customer_id, month])?;
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(0)?;
-        let scope: String = r.get(1)?;
-        add(&mut u, &kind, &scope, r.get(2)?, r.get(3)?);
-    }
-    Ok(u)
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {USAGE_SUMS} FROM usage_records WHERE customer_id = ?1 AND month = ?2"
+    ))?;
+    Ok(st.query_row(params![customer_id, month], |r| usage_from(r, 0))?)
 }
 
-/// A customer's partner charges of a month: (service, fee in fen, events).
-pub type PartnerCharges = HashMap<i64, Vec<(String, i64, i64)>>;
-
-/// Pay-per-use partner charges of a month: customer → [(service, fee, events)].
+/// A customer's pay-per-use partner charges of a month: (service, fee in fen, events), by
+/// service. Reads the customer's range of the index, not the month's.
 pub fn third_party(
     conn: &Connection,
     month: i64,
-    customer_id: Option<i64>,
-) -> Result<PartnerCharges> {
+    customer_id: i64,
+) -> Result<Vec<(String, i64, i64)>> {
     let mut st = conn.prepare_cached(
-        "SELECT customer_id, service, sum(fee_fen), count(*) FROM usage_records
-         WHERE month = ?1 AND kind = 'vas' AND fee_fen > 0 AND (?2 IS NULL OR customer_id = ?2)
-         GROUP BY customer_id, service ORDER BY customer_id, service",
+        "SELECT service, sum(fee_fen), count(*) FROM usage_records
+         WHERE month = ?1 AND customer_id = ?2 AND kind = 'vas' AND fee_fen > 0
+         GROUP BY service ORDER BY service",
     )?;
-    let mut out: PartnerCharges = HashMap::new();
-    let mut rows = st.query(params![month, customer_id])?;
-    while let Some(r) = rows.next()? {
-        out.entry(r.get(0)?)
-            .or_default()
-            .push((r.get(1)?, r.get(2)?, r.get(3)?));
-    }
-    Ok(out)
+    let rows = st.query_map(params![month, customer_id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A filter over one customer's records.
