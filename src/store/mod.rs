@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bills;
 pub mod catalog;
 pub mod customers;
+pub(crate) mod filter;
 pub mod ledger;
 pub mod notices;
 pub mod plans;

@@ -2,6 +2,7 @@
 //! subscriptions as records of who did what and when.
 
 use crate::error::Result;
+use crate::store::filter::Where;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// A plan change as stored.
@@ -93,13 +94,22 @@ pub fn cancel_change(conn: &Connection, id: i64, staff: &str, now: &str) -> Resu
 
 /// Pending changes due on or before `today` (local date), one customer or all.
 pub fn due(conn: &Connection, today: &str, customer_id: Option<i64>) -> Result<Vec<PlanChange>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {CHANGE_COLS} FROM plan_changes
-         WHERE status = 'pending' AND effective_from <= ?1 AND (?2 IS NULL OR customer_id = ?2)
-         ORDER BY customer_id, id"
-    ))?;
-    let rows = st.query_map(params![today, customer_id], change_from_row)?;
+    let (sql, w) = due_query(today, customer_id);
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(w.params(), change_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The statement of [`due`]: the customer filter only when set, so one customer searches its index.
+fn due_query(today: &str, customer_id: Option<i64>) -> (String, Where<'_>) {
+    let w = Where::default()
+        .and("status = 'pending' AND effective_from <= ?", today)
+        .and_if("customer_id = ?", customer_id);
+    let sql = format!(
+        "SELECT {CHANGE_COLS} FROM plan_changes{} ORDER BY customer_id, id",
+        w.sql()
+    );
+    (sql, w)
 }
 
 /// Applies a change: the customer's plan becomes `to_plan`, nothing is pending any more.
@@ -269,4 +279,17 @@ pub fn cancel_subscription(
         )?
         .execute(params![id, ends_on, staff, now])?
         == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::filter::{assert_searches, scratch};
+
+    #[test]
+    fn due_for_one_customer_searches_by_customer() {
+        let (_dir, conn) = scratch();
+        let (sql, w) = due_query("2025-01-01", Some(1));
+        assert_searches(&conn, &sql, &w, "plan_changes", "customer_id");
+    }
 }
