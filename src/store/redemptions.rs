@@ -3,6 +3,7 @@
 use crate::domain::points::catalog::CatalogItem;
 use crate::domain::rating::Extra;
 use crate::error::Result;
+use crate::store::filter::Where;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 
@@ -324,12 +325,10 @@ pub fn extras(
     month: &str,
     customer_id: Option<i64>,
 ) -> Result<HashMap<i64, Extra>> {
-    let mut st = conn.prepare_cached(
-        "SELECT customer_id, kind, sum(amount) FROM allowances WHERE month = ?1 AND (?2 IS NULL OR customer_id = ?2)
-         GROUP BY customer_id, kind",
-    )?;
+    let (sql, w) = extras_query(month, customer_id);
+    let mut st = conn.prepare_cached(&sql)?;
     let mut out: HashMap<i64, Extra> = HashMap::new();
-    let mut rows = st.query(params![month, customer_id])?;
+    let mut rows = st.query(w.params())?;
     while let Some(r) = rows.next()? {
         let e = out.entry(r.get(0)?).or_default();
         let kind: String = r.get(1)?;
@@ -342,6 +341,18 @@ pub fn extras(
         }
     }
     Ok(out)
+}
+
+/// The statement of [`extras`]: the customer filter only when set, so one customer searches its index.
+fn extras_query(month: &str, customer_id: Option<i64>) -> (String, Where<'_>) {
+    let w = Where::default()
+        .and("month = ?", month)
+        .and_if("customer_id = ?", customer_id);
+    let sql = format!(
+        "SELECT customer_id, kind, sum(amount) FROM allowances{} GROUP BY customer_id, kind",
+        w.sql()
+    );
+    (sql, w)
 }
 
 /// Problems `check` reports: stock below zero, reversed redemptions whose points did not come back.
@@ -367,4 +378,17 @@ pub fn problems(conn: &Connection) -> Result<Vec<String>> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::filter::{assert_searches, scratch};
+
+    #[test]
+    fn extras_for_one_customer_search_by_customer() {
+        let (_dir, conn) = scratch();
+        let (sql, w) = extras_query("2025-01", Some(1));
+        assert_searches(&conn, &sql, &w, "allowances", "customer_id");
+    }
 }
