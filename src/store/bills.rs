@@ -2,6 +2,7 @@
 
 use crate::domain::bill::{BillItem, Category};
 use crate::error::Result;
+use crate::store::filter::Where;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A bill as stored. Its ledger charge and points lot carry the bill id as their reference.
@@ -207,12 +208,9 @@ pub fn subscriptions_between(
     to: &str,
     customer_id: Option<i64>,
 ) -> Result<Vec<Subscription>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, customer_id, code, started_on, ends_on FROM vas_subscriptions
-         WHERE started_on <= ?2 AND (ends_on IS NULL OR ends_on >= ?1) AND (?3 IS NULL OR customer_id = ?3)
-         ORDER BY customer_id, started_on, id",
-    )?;
-    let rows = st.query_map(params![from, to, customer_id], |r| {
+    let (sql, w) = subscriptions_query(from, to, customer_id);
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(w.params(), |r| {
         Ok(Subscription {
             id: r.get(0)?,
             customer_id: r.get(1)?,
@@ -222,6 +220,24 @@ pub fn subscriptions_between(
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The statement of [`subscriptions_between`]: the customer filter only when set, so one
+/// customer searches its index.
+fn subscriptions_query<'a>(
+    from: &'a str,
+    to: &'a str,
+    customer_id: Option<i64>,
+) -> (String, Where<'a>) {
+    let w = Where::default()
+        .and("started_on <= ?", to)
+        .and("(ends_on IS NULL OR ends_on >= ?)", from)
+        .and_if("customer_id = ?", customer_id);
+    let sql = format!(
+        "SELECT id, customer_id, code, started_on, ends_on FROM vas_subscriptions{} ORDER BY customer_id, started_on, id",
+        w.sql()
+    );
+    (sql, w)
 }
 
 /// Reminder settings: (low-balance threshold, data 80 %, data 100 %, bill issued).
@@ -299,4 +315,17 @@ pub fn totals_for_month(conn: &Connection, month: &str) -> Result<Vec<(i64, i64)
         conn.prepare_cached("SELECT customer_id, total_fen FROM bills WHERE month = ?1")?;
     let rows = st.query_map([month], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::filter::{assert_searches, scratch};
+
+    #[test]
+    fn subscriptions_of_one_customer_search_by_customer() {
+        let (_dir, conn) = scratch();
+        let (sql, w) = subscriptions_query("2025-01-01", "2025-01-31", Some(1));
+        assert_searches(&conn, &sql, &w, "vas_subscriptions", "customer_id");
+    }
 }
