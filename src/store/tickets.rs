@@ -1,6 +1,7 @@
 //! Complaint tickets, their append-only timeline, and counter service records.
 
 use crate::error::Result;
+use crate::store::filter::Where;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// A ticket as stored, with the customer's phone and name for lists.
@@ -152,13 +153,27 @@ pub fn list(
     status: Option<&str>,
     limit: usize,
 ) -> Result<Vec<TicketRow>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLS} FROM tickets t JOIN customers c ON c.id = t.customer_id
-         WHERE (?1 IS NULL OR t.customer_id = ?1) AND (?2 IS NULL OR t.status = ?2)
-         ORDER BY t.id DESC LIMIT ?3"
-    ))?;
-    let rows = st.query_map(params![customer_id, status, limit as i64], from_row)?;
+    let (sql, w) = list_query(customer_id, status, limit);
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(w.params(), from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The statement of [`list`]: only the filters that are set, so one customer or one status
+/// searches its index.
+fn list_query<'a>(
+    customer_id: Option<i64>,
+    status: Option<&'a str>,
+    limit: usize,
+) -> (String, Where<'a>) {
+    let w = Where::default()
+        .and_if("t.customer_id = ?", customer_id)
+        .and_if("t.status = ?", status);
+    let sql = format!(
+        "SELECT {COLS} FROM tickets t JOIN customers c ON c.id = t.customer_id{} ORDER BY t.id DESC LIMIT ?",
+        w.sql()
+    );
+    (sql, w.then(limit as i64))
 }
 
 /// Moves a ticket to a status, only if it is still in `from` (a concurrent change loses).
@@ -423,4 +438,21 @@ pub fn problems(conn: &Connection) -> Result<Vec<String>> {
         .into_iter()
         .map(|id| format!("ticket {id}: approved compensation does not match its ledger entry"))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::filter::{assert_searches, scratch};
+
+    #[test]
+    fn list_for_one_customer_or_one_status_searches_its_index() {
+        let (_dir, conn) = scratch();
+        let (sql, w) = list_query(Some(1), None, 50);
+        assert_searches(&conn, &sql, &w, "t", "customer_id");
+        let (sql, w) = list_query(None, Some("new"), 50);
+        assert_searches(&conn, &sql, &w, "t", "status");
+        let (sql, w) = list_query(Some(1), Some("closed"), 50);
+        assert_searches(&conn, &sql, &w, "t", "customer_id");
+    }
 }
