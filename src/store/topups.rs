@@ -3,6 +3,7 @@
 use crate::domain::Fen;
 use crate::domain::topup::{Channel, PaymentStatus};
 use crate::error::Result;
+use crate::store::filter::Where;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// A payment row, with the customer's phone and name for lists and receipts.
@@ -179,16 +180,35 @@ pub struct PaymentFilter {
 
 /// Payments, newest first.
 pub fn list(conn: &Connection, f: &PaymentFilter) -> Result<Vec<PaymentRow>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLS} {FROM} WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS NULL OR p.customer_id = ?2)
-         ORDER BY p.created_at DESC, p.id DESC LIMIT ?3"
-    ))?;
-    let limit = f.limit.map(|l| l as i64).unwrap_or(-1);
-    let rows = st.query_map(
-        params![f.status.map(|s| s.code()), f.customer_id, limit],
-        from_row,
-    )?;
+    let (sql, w) = list_query(f);
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(w.params(), from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The statement of [`list`]: only the filters that are set, so one customer or one status
+/// searches its index.
+///
+/// A `+` keeps SQLite off an index without changing what a term means or how it orders:
+/// - `+p.id`: with no filter, SQLite would otherwise read every payment through
+///   `payments_customer` (a table lookup per row, twice as slow as reading the table);
+/// - `+p.status` when a customer is given too: that customer's few payments are the rows to
+///   read, not every payment in the status, and SQLite cannot tell which index is narrower.
+fn list_query(f: &PaymentFilter) -> (String, Where<'static>) {
+    let status = if f.customer_id.is_some() {
+        "+p.status = ?"
+    } else {
+        "p.status = ?"
+    };
+    let w = Where::default()
+        .and_if(status, f.status.map(|s| s.code()))
+        .and_if("p.customer_id = ?", f.customer_id);
+    let sql = format!(
+        "SELECT {COLS} {FROM}{} ORDER BY p.created_at DESC, +p.id DESC LIMIT ?",
+        w.sql()
+    );
+    let limit = f.limit.map(|l| l as i64).unwrap_or(-1);
+    (sql, w.then(limit))
 }
 
 /// Marks a pending payment approved with its ledger entry.
@@ -388,4 +408,48 @@ pub fn problems(conn: &Connection) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::filter::{assert_searches, scratch};
+
+    #[test]
+    fn list_for_one_customer_or_one_status_searches_its_index() {
+        let (_dir, conn) = scratch();
+        let one = PaymentFilter {
+            customer_id: Some(1),
+            limit: Some(20),
+            ..PaymentFilter::default()
+        };
+        let (sql, w) = list_query(&one);
+        assert_searches(&conn, &sql, &w, "p", "customer_id");
+        let pending = PaymentFilter {
+            status: Some(PaymentStatus::Pending),
+            ..PaymentFilter::default()
+        };
+        let (sql, w) = list_query(&pending);
+        assert_searches(&conn, &sql, &w, "p", "status");
+        let both = PaymentFilter {
+            status: Some(PaymentStatus::Approved),
+            ..one
+        };
+        let (sql, w) = list_query(&both);
+        assert_searches(&conn, &sql, &w, "p", "customer_id");
+    }
+
+    /// With no filter, the payments table is read straight, not row by row through an index.
+    #[test]
+    fn list_of_all_payments_reads_the_table() {
+        let (_dir, conn) = scratch();
+        let (sql, w) = list_query(&PaymentFilter::default());
+        let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let plan: Vec<String> = st
+            .query_map(w.params(), |r| r.get(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(plan.iter().any(|d| d == "SCAN p"), "{plan:?}");
+    }
 }
