@@ -332,13 +332,6 @@ fn one_bad_row_among_ten_thousand_imports_nothing_and_names_the_line() {
     );
 }
 
-/// A connection setting, as a number.
-fn pragma(svc: &Service, name: &str) -> i64 {
-    svc.conn()
-        .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
-        .unwrap()
-}
-
 #[test]
 fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
     // Large enough (by file size) for the bulk path, which drops and rebuilds the index.
@@ -382,11 +375,11 @@ fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
     assert_eq!(store::usage::total(w.svc.conn()).unwrap(), 0);
     assert!(index_exists(&w.svc), "the rollback restores the index");
     assert_eq!(
-        pragma(&w.svc, "foreign_keys"),
+        common::pragma(&w.svc, "foreign_keys"),
         1,
         "set back after a failure"
     );
-    assert_eq!(pragma(&w.svc, "temp_store"), 0);
+    assert_eq!(common::pragma(&w.svc, "temp_store"), 0);
 
     rows[ROWS - 1] = "13712345678,2026-01-02 10:00:00,data,1,local,,,".into();
     let file = csv(&w, "bulk.csv", &rows);
@@ -395,8 +388,8 @@ fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
     assert!(index_exists(&w.svc));
     // The bulk load skipped foreign-key lookups; the connection checks them again, and every
     // row it wrote points at a customer.
-    assert_eq!(pragma(&w.svc, "foreign_keys"), 1);
-    assert_eq!(pragma(&w.svc, "temp_store"), 0);
+    assert_eq!(common::pragma(&w.svc, "foreign_keys"), 1);
+    assert_eq!(common::pragma(&w.svc, "temp_store"), 0);
     let dangling: i64 = w
         .svc
         .conn()

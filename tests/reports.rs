@@ -320,6 +320,11 @@ fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
         phone_index_exists(&svc),
         "the rollback keeps the phone index"
     );
+    assert_eq!(
+        common::pragma(&svc, "foreign_keys"),
+        1,
+        "set back after a failure"
+    );
 
     // Fixed: the stored customer is updated, the rest created, and the index is back.
     lines[ROWS - 10] = bulk_row(ROWS - 11);
@@ -339,6 +344,18 @@ fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
     assert_eq!((r.rows, r.created, r.updated), (ROWS, ROWS - 1, 1));
     assert_eq!(count_customers(&svc), ROWS as i64);
     assert!(phone_index_exists(&svc));
+    // The bulk load skipped foreign-key lookups; they are on again and nothing dangles.
+    assert_eq!(common::pragma(&svc, "foreign_keys"), 1);
+    assert_eq!(common::pragma(&svc, "temp_store"), 0);
+    let dangling: i64 = svc
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM pragma_foreign_key_check('customers')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(dangling, 0);
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0 && w[0].0 <= w[0].1));
     assert_eq!(seen.last().map(|p| p.0), Some(ROWS));
     let c = svc.find_customer(&format!("1591{:07}", ROWS - 1)).unwrap();

@@ -922,7 +922,7 @@ impl Service {
         let at = self.now();
         let t0 = std::time::Instant::now();
         if bulk {
-            store::usage::bulk_connection(&self.conn, true)?;
+            store::bulk_connection(&self.conn, true)?;
         }
         let written = store::write(&mut self.conn, |tx| {
             // Read inside the transaction: every customer id the reader hands on exists in the
@@ -994,7 +994,7 @@ impl Service {
             })
         });
         if bulk {
-            store::usage::bulk_connection(&self.conn, false)?;
+            store::bulk_connection(&self.conn, false)?;
         }
         written
     }

@@ -245,6 +245,20 @@ struct Catalog {
 }
 
 impl Catalog {
+    fn read(conn: &rusqlite::Connection) -> Result<Catalog> {
+        Ok(Catalog {
+            brands: store::catalog::brands(conn)?
+                .into_iter()
+                .map(|b| b.code)
+                .collect(),
+            plans: store::catalog::plans(conn)?
+                .into_iter()
+                .filter(|p| p.kind == "plan")
+                .filter_map(|p| p.brand.map(|b| (p.code, b)))
+                .collect(),
+        })
+    }
+
     fn has_brand(&self, brand: &str) -> bool {
         self.brands.iter().any(|b| b == brand)
     }
@@ -614,17 +628,6 @@ impl Service {
         })?;
         let (text, encoding) = decode(bytes)?;
         let col = columns(&text)?;
-        let cat = Catalog {
-            brands: store::catalog::brands(&self.conn)?
-                .into_iter()
-                .map(|b| b.code)
-                .collect(),
-            plans: store::catalog::plans(&self.conn)?
-                .into_iter()
-                .filter(|p| p.kind == "plan")
-                .filter_map(|p| p.brand.map(|b| (p.code, b)))
-                .collect(),
-        };
         let today = clock::local_date(self.now()).to_string();
         // Lines after the header: the most rows the file can hold (a quoted field may span lines).
         let estimate = memchr::memchr_iter(b'\n', text.as_bytes()).count().max(1);
@@ -632,9 +635,15 @@ impl Service {
 
         let staff = s.staff_id.clone();
         let file = path.display().to_string();
-        let (read, created, updated) = self.write(|tx, now| {
-            // Read inside the transaction, so no other terminal adds one of these phones meanwhile.
+        if bulk {
+            store::bulk_connection(&self.conn, true)?;
+        }
+        let written = self.write(|tx, now| {
+            // Read inside the transaction, so no other terminal adds one of these phones
+            // meanwhile, and every brand and plan a row names exists where it is written (which
+            // is why a bulk load may skip the per-row foreign-key lookups).
             let existing = store::customers::existing_by_phone(tx)?;
+            let cat = Catalog::read(tx)?;
             if bulk {
                 store::customers::bulk_load_begin(tx)?;
             }
@@ -674,7 +683,11 @@ impl Service {
                 ),
             )?;
             Ok((read, created, updated))
-        })?;
+        });
+        if bulk {
+            store::bulk_connection(&self.conn, false)?;
+        }
+        let (read, created, updated) = written?;
         tracing::info!(
             "customer import: {} rows, {created} created, {updated} updated in {:?}",
             read.rows,

@@ -75,20 +75,6 @@ pub fn approx_rows(conn: &Connection) -> Result<u64> {
     Ok(max.unwrap_or(0).max(0) as u64)
 }
 
-/// Connection settings for a bulk import, which cannot change inside a transaction: on, the
-/// index rebuild sorts in memory (a million keys three times faster than through temporary
-/// files) and foreign keys are not looked up row by row (about 0.1 s a million rows) — the
-/// caller guarantees every `customer_id`, read from `customers` in the same transaction; off,
-/// the usual settings again. Call before and after the import's transaction, also when it fails.
-pub fn bulk_connection(conn: &Connection, on: bool) -> Result<()> {
-    conn.execute_batch(if on {
-        "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF"
-    } else {
-        "PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON"
-    })?;
-    Ok(())
-}
-
 /// Before a bulk import: drop the index (rebuilt by [`bulk_load_end`] with one sort) and give
 /// the page cache room. Call inside the import's transaction.
 pub fn bulk_load_begin(conn: &Connection) -> Result<()> {

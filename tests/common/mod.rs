@@ -48,3 +48,10 @@ pub fn demo_service() -> (DemoDb, Service, Arc<ManualClock>) {
 pub fn login(svc: &mut Service, who: &str) -> Session {
     svc.login(who, "demo").unwrap()
 }
+
+/// A connection setting, as a number (bulk imports change some and must set them back).
+pub fn pragma(svc: &Service, name: &str) -> i64 {
+    svc.conn()
+        .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+        .unwrap()
+}
