@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v6_plans.sql"),
     include_str!("schema_v7_customers.sql"),
     include_str!("schema_v8_checks.sql"),
+    include_str!("schema_v9_payments_created.sql"),
 ];
 
 /// The schema version this build writes.
