@@ -720,25 +720,27 @@ fn draw_current(tab: &BillsTab, f: &mut Frame<'_>, area: Rect, lang: Lang) {
         m.allowance.sms,
         t(lang, "bills.unit.sms"),
     );
+    // Wide enough for the longest English label ("VAS & partners") and a space.
+    const LABEL: usize = 16;
     let lines = vec![
         Line::from(vec![
-            Span::styled(pad(t(lang, "bills.plan_fee"), 14), theme::label()),
+            Span::styled(pad(t(lang, "bills.plan_fee"), LABEL), theme::label()),
             Span::raw(Fen(m.plan_fee_fen).to_string()),
         ]),
         Line::from(vec![
-            Span::styled(pad(t(lang, "bills.usage_fee"), 14), theme::label()),
+            Span::styled(pad(t(lang, "bills.usage_fee"), LABEL), theme::label()),
             Span::raw(Fen(m.rated.usage_fen()).to_string()),
         ]),
         Line::from(vec![
-            Span::styled(pad(t(lang, "bills.vas_fee"), 14), theme::label()),
+            Span::styled(pad(t(lang, "bills.vas_fee"), LABEL), theme::label()),
             Span::raw(Fen(m.vas_fen + m.third_party_fen).to_string()),
         ]),
         Line::from(vec![
-            Span::styled(pad(t(lang, "bills.so_far"), 14), theme::label()),
+            Span::styled(pad(t(lang, "bills.so_far"), LABEL), theme::label()),
             Span::styled(Fen(m.so_far_fen).to_string(), theme::ok()),
         ]),
         Line::from(vec![
-            Span::styled(pad(t(lang, "bills.projected"), 14), theme::label()),
+            Span::styled(pad(t(lang, "bills.projected"), LABEL), theme::label()),
             Span::styled(Fen(m.projected_fen).to_string(), theme::warn()),
         ]),
     ];
