@@ -390,16 +390,7 @@ fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
     // row it wrote points at a customer.
     assert_eq!(common::pragma(&w.svc, "foreign_keys"), 1);
     assert_eq!(common::pragma(&w.svc, "temp_store"), 0);
-    let dangling: i64 = w
-        .svc
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM pragma_foreign_key_check('usage_records')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(dangling, 0);
+    assert_eq!(common::dangling_references(&w.svc, "usage_records"), 0);
     let totals = store::usage::month_totals(w.svc.conn(), 202601).unwrap();
     assert_eq!(
         totals[&w.customer].usage.data_kb,

@@ -347,15 +347,7 @@ fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
     // The bulk load skipped foreign-key lookups; they are on again and nothing dangles.
     assert_eq!(common::pragma(&svc, "foreign_keys"), 1);
     assert_eq!(common::pragma(&svc, "temp_store"), 0);
-    let dangling: i64 = svc
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM pragma_foreign_key_check('customers')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(dangling, 0);
+    assert_eq!(common::dangling_references(&svc, "customers"), 0);
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0 && w[0].0 <= w[0].1));
     assert_eq!(seen.last().map(|p| p.0), Some(ROWS));
     let c = svc.find_customer(&format!("1591{:07}", ROWS - 1)).unwrap();

@@ -55,3 +55,14 @@ pub fn pragma(svc: &Service, name: &str) -> i64 {
         .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
         .unwrap()
 }
+
+/// Rows of `table` whose foreign keys point at nothing.
+pub fn dangling_references(svc: &Service, table: &str) -> i64 {
+    svc.conn()
+        .query_row(
+            &format!("SELECT count(*) FROM pragma_foreign_key_check('{table}')"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
