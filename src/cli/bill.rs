@@ -217,20 +217,17 @@ pub fn run_usage(env: &Env, cmd: UsageCmd) -> Result<()> {
             let pb = bar(0);
             let r = svc.import_usage(&s, &file, &mut progress(&pb))?;
             pb.finish_and_clear();
-            if json {
-                return output::json(&r);
-            }
-            println!(
-                "{}",
+            output::report(
+                json,
+                &r,
                 env.lang.pick(
                     &format!("已导入 {} 条记录（{} 位客户）", r.records, r.customers),
                     &format!(
                         "imported {} records for {} customers",
                         r.records, r.customers
-                    )
-                )
-            );
-            Ok(())
+                    ),
+                ),
+            )
         }
     }
 }

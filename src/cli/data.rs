@@ -352,17 +352,14 @@ pub fn customer_import(env: &Env, svc: &mut Service, a: ImportArgs) -> Result<()
 pub fn customer_export(env: &Env, svc: &mut Service, a: ExportArgs) -> Result<()> {
     let s = login(svc, &a.staff)?;
     let r = svc.customer_export(&s, &a.file, a.excel)?;
-    if a.json {
-        return output::json(&r);
-    }
-    println!(
-        "{}",
+    output::report(
+        a.json,
+        &r,
         env.lang.pick(
             &format!("已导出 {} 位客户到 {}", r.customers, a.file.display()),
-            &format!("exported {} customers to {}", r.customers, a.file.display())
-        )
-    );
-    Ok(())
+            &format!("exported {} customers to {}", r.customers, a.file.display()),
+        ),
+    )
 }
 
 /// `backup FILE`.
@@ -370,20 +367,17 @@ pub fn backup(env: &Env, a: BackupArgs) -> Result<()> {
     let mut svc = Service::open(&env.db, env.clock.clone())?;
     let s = login(&mut svc, &a.staff)?;
     let r = svc.backup(&s, &a.file)?;
-    if a.json {
-        return output::json(&r);
-    }
-    println!(
-        "{}",
+    output::report(
+        a.json,
+        &r,
         env.lang.pick(
             &format!("已备份到 {}（{} 字节，完整性检查通过）", r.file, r.bytes),
             &format!(
                 "backed up to {} ({} bytes, integrity_check ok)",
                 r.file, r.bytes
-            )
-        )
-    );
-    Ok(())
+            ),
+        ),
+    )
 }
 
 /// `restore FILE`.
@@ -391,20 +385,17 @@ pub fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
     let mut svc = Service::open(&env.db, env.clock.clone())?;
     let s = login(&mut svc, &a.staff)?;
     let r = svc.restore(&s, &a.file)?;
-    if a.json {
-        return output::json(&r);
-    }
-    println!(
-        "{}",
+    output::report(
+        a.json,
+        &r,
         env.lang.pick(
             &format!("已从 {} 恢复；原数据库保存为 {}", r.from, r.replaced_copy),
             &format!(
                 "restored from {}; the replaced database is kept as {}",
                 r.from, r.replaced_copy
-            )
-        )
-    );
-    Ok(())
+            ),
+        ),
+    )
 }
 
 /// Writes `rows` valid, distinct customers (deterministic) for the import benchmark.

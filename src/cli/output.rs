@@ -12,6 +12,15 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// The outcome of a command: the value as JSON with `--json`, else the sentence for people.
+pub fn report<T: Serialize + ?Sized>(json: bool, value: &T, text: &str) -> Result<()> {
+    if json {
+        return self::json(value);
+    }
+    println!("{text}");
+    Ok(())
+}
+
 /// A table with a header row, widths measured by display width.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut t = Table::new();

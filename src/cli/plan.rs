@@ -148,12 +148,7 @@ pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
             let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.change_plan(s, v, id, &code)
             })?;
-            if json {
-                return output::json(&r);
-            }
-            println!(
-                "{}",
-                lang.pick(
+            output::report(json, &r, lang.pick(
                     &format!(
                         "已受理套餐变更（编号 {}）：{} → {}，{} 生效，月费 {}；生效前可用 plan cancel 取消",
                         r.change.id,
@@ -170,9 +165,7 @@ pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
                         r.change.effective_from,
                         Fen(r.monthly_fee_fen)
                     )
-                )
-            );
-            Ok(())
+                ))
         }
         PlanCmd::Cancel {
             phone,
@@ -183,20 +176,17 @@ pub fn run(env: &Env, cmd: PlanCmd) -> Result<()> {
             let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.cancel_plan_change(s, v, id)
             })?;
-            if json {
-                return output::json(&r);
-            }
-            println!(
-                "{}",
+            output::report(
+                json,
+                &r,
                 lang.pick(
                     &format!("已取消套餐变更（编号 {}）：继续使用 {}", r.id, r.from_plan),
                     &format!(
                         "plan change #{} cancelled: the customer stays on {}",
                         r.id, r.from_plan
-                    )
-                )
-            );
-            Ok(())
+                    ),
+                ),
+            )
         }
         PlanCmd::Show {
             phone,
@@ -273,11 +263,9 @@ pub fn run_pack(env: &Env, cmd: PackCmd) -> Result<()> {
             let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.add_pack(s, v, id, &code)
             })?;
-            if json {
-                return output::json(&r);
-            }
-            println!(
-                "{}",
+            output::report(
+                json,
+                &r,
                 lang.pick(
                     &format!(
                         "已订购加油包（编号 {}）：{}，扣费 {}，余额 {} → {}，有效期至 {}",
@@ -296,10 +284,9 @@ pub fn run_pack(env: &Env, cmd: PackCmd) -> Result<()> {
                         Fen(r.balance_before_fen),
                         Fen(r.balance_after_fen),
                         r.purchase.valid_until
-                    )
-                )
-            );
-            Ok(())
+                    ),
+                ),
+            )
         }
     }
 }
@@ -319,11 +306,9 @@ pub fn run_vas(env: &Env, cmd: VasCmd) -> Result<()> {
             let r = with_customer_visit(&mut svc, &staff, &phone, &verify, |svc, s, v, id| {
                 svc.subscribe_vas(s, v, id, &code)
             })?;
-            if json {
-                return output::json(&r);
-            }
-            println!(
-                "{}",
+            output::report(
+                json,
+                &r,
                 lang.pick(
                     &format!(
                         "已订购（编号 {}）：{}，{} 起按月收费",
@@ -332,10 +317,9 @@ pub fn run_vas(env: &Env, cmd: VasCmd) -> Result<()> {
                     &format!(
                         "subscribed (#{}): {} from {}, charged monthly",
                         r.id, r.code, r.started_on
-                    )
-                )
-            );
-            Ok(())
+                    ),
+                ),
+            )
         }
         VasCmd::Cancel {
             phone,
