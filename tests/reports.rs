@@ -52,6 +52,12 @@ fn active_phones(svc: &Service, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// `--update`: stored customers are updated, all or nothing.
+const UPDATE: ImportOptions = ImportOptions {
+    update: true,
+    skip_bad: false,
+};
+
 #[test]
 fn a_day_of_mixed_activity_gives_totals_equal_to_the_ledger() {
     let (_db, mut svc, clock) = demo_service();
@@ -297,15 +303,7 @@ fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
     let file = dir.path().join("bulk.csv");
     std::fs::write(&file, lines.join("\n")).unwrap();
     let e = svc
-        .customer_import(
-            &s,
-            &file,
-            ImportOptions {
-                update: true,
-                skip_bad: false,
-            },
-            &mut |_, _| {},
-        )
+        .customer_import(&s, &file, UPDATE, &mut |_, _| {})
         .unwrap_err();
     let m = e.message(Lang::En);
     assert!(
@@ -331,15 +329,9 @@ fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
     std::fs::write(&file, lines.join("\n")).unwrap();
     let mut seen = Vec::new();
     let r = svc
-        .customer_import(
-            &s,
-            &file,
-            ImportOptions {
-                update: true,
-                skip_bad: false,
-            },
-            &mut |done, total| seen.push((done, total)),
-        )
+        .customer_import(&s, &file, UPDATE, &mut |done, total| {
+            seen.push((done, total))
+        })
         .unwrap();
     assert_eq!((r.rows, r.created, r.updated), (ROWS, ROWS - 1, 1));
     assert_eq!(count_customers(&svc), ROWS as i64);
@@ -380,15 +372,7 @@ fn a_gbk_file_with_quoted_commas_and_line_breaks_imports() {
     let again = svc.customer_import(&s, &file, ImportOptions::default(), &mut |_, _| {});
     assert!(again.unwrap_err().message(Lang::En).contains("--update"));
     let r = svc
-        .customer_import(
-            &s,
-            &file,
-            ImportOptions {
-                update: true,
-                skip_bad: false,
-            },
-            &mut |_, _| {},
-        )
+        .customer_import(&s, &file, UPDATE, &mut |_, _| {})
         .unwrap();
     assert_eq!((r.created, r.updated), (0, 1));
 }

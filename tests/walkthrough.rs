@@ -11,6 +11,18 @@ use touchpoint::service::Service;
 use touchpoint::tui::app::App;
 use touchpoint::tui::walkthrough::Walkthrough;
 
+/// A fresh demo, the tour at its first step, and the counter screen logged in as the clerk.
+fn start(lang: Lang) -> (common::DemoDb, Walkthrough, App) {
+    let db = common::demo_db();
+    let w = Walkthrough::start(&db.path, None).unwrap();
+    let mut a = App::new(
+        Service::open(&db.path, ManualClock::at(demo_epoch())).unwrap(),
+        lang,
+    );
+    a.login("clerk", "demo").unwrap();
+    (db, w, a)
+}
+
 fn render(a: &App, w: &Walkthrough, cols: u16, rows: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(cols, rows)).unwrap();
     t.draw(|f| w.draw_with(a, f)).unwrap();
@@ -20,13 +32,7 @@ fn render(a: &App, w: &Walkthrough, cols: u16, rows: u16) -> String {
 #[test]
 fn the_whole_tour_shows_the_key_figures() {
     for lang in [Lang::Zh, Lang::En] {
-        let db = common::demo_db();
-        let mut w = Walkthrough::start(&db.path, None).unwrap();
-        let mut a = App::new(
-            Service::open(&db.path, ManualClock::at(demo_epoch())).unwrap(),
-            lang,
-        );
-        a.login("clerk", "demo").unwrap();
+        let (_db, mut w, mut a) = start(lang);
         let mut screens = vec![render(&a, &w, 80, 24)];
         while w.step + 1 < w.len() {
             w.next(&mut a);
@@ -73,13 +79,7 @@ fn the_whole_tour_shows_the_key_figures() {
 
 #[test]
 fn back_replays_from_a_pristine_demo() {
-    let db = common::demo_db();
-    let mut w = Walkthrough::start(&db.path, None).unwrap();
-    let mut a = App::new(
-        Service::open(&db.path, ManualClock::at(demo_epoch())).unwrap(),
-        Lang::En,
-    );
-    a.login("clerk", "demo").unwrap();
+    let (_db, mut w, mut a) = start(Lang::En);
     for _ in 0..6 {
         w.next(&mut a);
     }
@@ -104,13 +104,7 @@ fn back_replays_from_a_pristine_demo() {
 #[test]
 fn the_tour_at_80_by_24_in_both_languages() {
     for lang in [Lang::Zh, Lang::En] {
-        let db = common::demo_db();
-        let mut w = Walkthrough::start(&db.path, None).unwrap();
-        let mut a = App::new(
-            Service::open(&db.path, ManualClock::at(demo_epoch())).unwrap(),
-            lang,
-        );
-        a.login("clerk", "demo").unwrap();
+        let (_db, mut w, mut a) = start(lang);
         for _ in 0..3 {
             w.next(&mut a);
         }
