@@ -343,15 +343,13 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 mod tests {
     use super::*;
 
-    /// A database left at schema 6 by an older build keeps its customers and everything that
-    /// refers to them when schema 7 rebuilds the table, and its rules still hold.
-    #[test]
-    fn schema_7_keeps_customers_and_their_references() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v6.sqlite");
-        let conn = Connection::open(&path).unwrap();
+    /// A new file as an older build left it: the first `version` migrations applied the way
+    /// `migrate` applies them (foreign keys off meanwhile), then the usual settings.
+    fn at_schema(path: &Path, version: usize) -> Connection {
+        let conn = Connection::open(path).unwrap();
         configure(&conn).unwrap();
-        for (i, sql) in MIGRATIONS.iter().take(6).enumerate() {
+        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
+        for (i, sql) in MIGRATIONS.iter().take(version).enumerate() {
             conn.execute_batch(sql).unwrap();
             conn.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
@@ -359,6 +357,17 @@ mod tests {
             ))
             .unwrap();
         }
+        conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
+        conn
+    }
+
+    /// A database left at schema 6 by an older build keeps its customers and everything that
+    /// refers to them when schema 7 rebuilds the table, and its rules still hold.
+    #[test]
+    fn schema_7_keeps_customers_and_their_references() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v6.sqlite");
+        let conn = at_schema(&path, 6);
         conn.execute_batch(
             "INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
              INSERT INTO plans(code, kind, brand, name_zh, name_en, fee_fen, description_zh,
@@ -428,20 +437,9 @@ mod tests {
     fn schema_8_keeps_the_ledgers_their_indexes_and_their_rules() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v7.sqlite");
-        let conn = Connection::open(&path).unwrap();
-        configure(&conn).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys=OFF").unwrap();
-        for (i, sql) in MIGRATIONS.iter().take(7).enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.execute_batch(&format!(
-                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
-                i + 1
-            ))
-            .unwrap();
-        }
+        let conn = at_schema(&path, 7);
         conn.execute_batch(
-            "PRAGMA foreign_keys=ON;
-             INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
+            "INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
              INSERT INTO plans(code, kind, brand, name_zh, name_en, fee_fen, description_zh,
                  description_en) VALUES ('GT58', 'plan', 'gotone', '全球通58', 'GoTone 58', 5800, '', '');
              INSERT INTO staff(id, name, role, password_hash, created_at)
