@@ -335,20 +335,25 @@ pub fn run_bills_in(
     let plan_in_month = store::plans::plans_on(conn, &m.last().to_string())?;
     let customers = store::bills::unbilled(conn, &month, &m.last().to_string())?;
     let already = store::bills::count_in_month(conn, &month)?;
-    // A month already billed in full has nothing left to rate: a rerun answers at once.
-    let (usage, extra, vas) = if customers.is_empty() {
-        Default::default()
-    } else {
+    // A month already billed in full has nothing left to rate: a rerun only counts the records
+    // (from the index alone); otherwise the one pass over the month counts them as it sums.
+    let (usage, extra, vas, usage_records) = if customers.is_empty() {
+        let records = store::usage::count_in_month(conn, m.int())?;
         (
-            store::usage::month_totals(conn, m.int())?,
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            records,
+        )
+    } else {
+        let usage = store::usage::month_totals(conn, m.int())?;
+        let records = usage.values().map(|t| t.records).sum();
+        (
+            usage,
             store::redemptions::extras(conn, &month, None)?,
             vas_charges(conn, m, &plans, None)?,
+            records,
         )
-    };
-    let usage_records = if customers.is_empty() {
-        store::usage::count_in_month(conn, m.int())?
-    } else {
-        usage.values().map(|t| t.records).sum()
     };
     let mut report = BillRunReport {
         month: month.clone(),
