@@ -379,6 +379,11 @@ fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
         1,
         "set back after a failure"
     );
+    assert_eq!(
+        common::pragma(&w.svc, "cache_size"),
+        -65_536,
+        "the usual page cache"
+    );
     assert_eq!(common::pragma(&w.svc, "temp_store"), 0);
 
     rows[ROWS - 1] = "13712345678,2026-01-02 10:00:00,data,1,local,,,".into();

@@ -323,6 +323,11 @@ fn a_bulk_import_is_all_or_nothing_and_keeps_phones_unique() {
         1,
         "set back after a failure"
     );
+    assert_eq!(
+        common::pragma(&svc, "cache_size"),
+        -65_536,
+        "the usual page cache"
+    );
 
     // Fixed: the stored customer is updated, the rest created, and the index is back.
     lines[ROWS - 10] = bulk_row(ROWS - 11);

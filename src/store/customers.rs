@@ -410,16 +410,15 @@ pub fn insert_many(conn: &Connection, rows: &[NewCustomerRow<'_>], now: &str) ->
 }
 
 /// Before a bulk load: drop the phone index (rebuilt by [`bulk_load_end`] with one sort, far
-/// faster than a million index inserts) and give the page cache room. Phones stay unique: the
-/// importer refuses duplicates, and rebuilding `customers_phone` would fail on one.
+/// faster than a million index inserts). Phones stay unique: the importer refuses
+/// duplicates, and rebuilding `customers_phone` would fail on one.
 pub fn bulk_load_begin(conn: &Connection) -> Result<()> {
-    super::bulk_cache(conn, true)?;
     conn.execute_batch("DROP INDEX IF EXISTS customers_phone")?;
     Ok(())
 }
 
-/// After a bulk load: the phone index again, and the usual cache.
+/// After a bulk load: the phone index again.
 pub fn bulk_load_end(conn: &Connection) -> Result<()> {
     conn.execute_batch("CREATE UNIQUE INDEX IF NOT EXISTS customers_phone ON customers(phone)")?;
-    super::bulk_cache(conn, false)
+    Ok(())
 }

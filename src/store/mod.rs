@@ -166,7 +166,7 @@ pub fn configure(conn: &Connection) -> Result<()> {
     }
     // A 64 MiB page cache keeps bulk imports and bill runs off the disk's random reads.
     conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-    bulk_cache(conn, false)?;
+    conn.execute_batch(&format!("PRAGMA cache_size=-{CACHE_KIB}"))?;
     Ok(())
 }
 
@@ -217,24 +217,20 @@ const CACHE_KIB: i64 = 65_536;
 /// Page cache while a bulk load keeps a whole table's new pages (a million customers: ~200 MB).
 const BULK_CACHE_KIB: i64 = 262_144;
 
-/// Connection settings for a bulk import, which cannot change inside a transaction: on, index
-/// rebuilds sort in memory (a million keys three times faster than through temporary files)
-/// and foreign keys are not looked up row by row (0.1–0.2 s a million rows) — the importer
-/// guarantees every reference, checked against rows it read in the same transaction; off, the
-/// usual settings again. Call before and after the import's transaction, also when it fails.
+/// Connection settings for a bulk import, some of which cannot change inside a transaction:
+/// on, the page cache holds a whole table's new pages, index rebuilds sort in memory (a million
+/// keys three times faster than through temporary files) and foreign keys are not looked up row
+/// by row (0.1–0.2 s a million rows) — the importer guarantees every reference, checked against
+/// rows it read in the same transaction; off, the usual settings again. Call before and after
+/// the import's transaction, also when it fails, so no setting outlives the import.
 pub fn bulk_connection(conn: &Connection, on: bool) -> Result<()> {
-    conn.execute_batch(if on {
-        "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF"
+    conn.execute_batch(&if on {
+        format!(
+            "PRAGMA cache_size=-{BULK_CACHE_KIB}; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF"
+        )
     } else {
-        "PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON"
+        format!("PRAGMA cache_size=-{CACHE_KIB}; PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON")
     })?;
-    Ok(())
-}
-
-/// Sizes the page cache for a bulk load (`true`), or back to the usual size.
-pub(crate) fn bulk_cache(conn: &Connection, bulk: bool) -> Result<()> {
-    let kib = if bulk { BULK_CACHE_KIB } else { CACHE_KIB };
-    conn.execute_batch(&format!("PRAGMA cache_size=-{kib}"))?;
     Ok(())
 }
 

@@ -75,20 +75,19 @@ pub fn approx_rows(conn: &Connection) -> Result<u64> {
     Ok(max.unwrap_or(0).max(0) as u64)
 }
 
-/// Before a bulk import: drop the index (rebuilt by [`bulk_load_end`] with one sort) and give
-/// the page cache room. Call inside the import's transaction.
+/// Before a bulk import: drop the index (rebuilt by [`bulk_load_end`] with one sort). Call
+/// inside the import's transaction, with [`super::bulk_connection`] on.
 pub fn bulk_load_begin(conn: &Connection) -> Result<()> {
-    super::bulk_cache(conn, true)?;
     conn.execute_batch("DROP INDEX IF EXISTS usage_month_customer")?;
     Ok(())
 }
 
-/// After a bulk import: the index of schema_v5_bills.sql again, and the usual settings.
+/// After a bulk import: the index of schema_v5_bills.sql again.
 pub fn bulk_load_end(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS usage_month_customer ON usage_records(month, customer_id, at)",
     )?;
-    super::bulk_cache(conn, false)
+    Ok(())
 }
 
 /// The sums that make a [`Usage`], in its field order: calls in started minutes (roaming apart,
