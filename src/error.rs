@@ -52,9 +52,31 @@ impl Error {
     }
 }
 
-fn is_busy(e: &rusqlite::Error) -> bool {
+/// Whether an error only means another connection holds a lock for a moment (extended codes
+/// such as SQLITE_BUSY_SNAPSHOT included).
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_busy;
+    use rusqlite::ffi;
+
+    fn failure(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn extended_busy_codes_are_retried_and_real_failures_are_not() {
+        assert!(is_busy(&failure(ffi::SQLITE_BUSY)));
+        assert!(is_busy(&failure(ffi::SQLITE_BUSY_SNAPSHOT)));
+        assert!(is_busy(&failure(ffi::SQLITE_BUSY_RECOVERY)));
+        assert!(is_busy(&failure(ffi::SQLITE_LOCKED)));
+        assert!(!is_busy(&failure(ffi::SQLITE_CORRUPT)));
+        assert!(!is_busy(&failure(ffi::SQLITE_READONLY)));
+    }
 }

@@ -47,7 +47,7 @@ pub fn copy_into(src: &Connection, dest: &mut Connection) -> Result<()> {
         match b.step(-1) {
             Ok(StepResult::Done) => return Ok(()),
             Ok(_) => {}
-            Err(e) if is_busy(&e) => {}
+            Err(e) if crate::error::is_busy(&e) => {}
             Err(e) => return Err(e.into()),
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -57,32 +57,4 @@ pub fn copy_into(src: &Connection, dest: &mut Connection) -> Result<()> {
         Some("the database stayed busy: backup not finished".into()),
     )
     .into())
-}
-
-/// Whether an error only means another connection holds a lock for a moment.
-fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_busy;
-    use rusqlite::ffi;
-
-    fn failure(code: i32) -> rusqlite::Error {
-        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
-    }
-
-    #[test]
-    fn extended_busy_codes_are_retried_and_real_failures_are_not() {
-        assert!(is_busy(&failure(ffi::SQLITE_BUSY)));
-        assert!(is_busy(&failure(ffi::SQLITE_BUSY_SNAPSHOT)));
-        assert!(is_busy(&failure(ffi::SQLITE_BUSY_RECOVERY)));
-        assert!(is_busy(&failure(ffi::SQLITE_LOCKED)));
-        assert!(!is_busy(&failure(ffi::SQLITE_CORRUPT)));
-        assert!(!is_busy(&failure(ffi::SQLITE_READONLY)));
-    }
 }
