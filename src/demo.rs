@@ -224,7 +224,8 @@ pub fn is_demo(path: &Path) -> Result<bool> {
     Ok(store::meta_get(&conn, "demo").ok().flatten().as_deref() == Some("1"))
 }
 
-fn remove_db_files(path: &Path) -> Result<()> {
+/// Removes a database file and its companions (WAL, shared memory, journal); missing ones are fine.
+pub(crate) fn remove_db_files(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
         match std::fs::remove_file(&p) {

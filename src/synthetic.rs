@@ -97,9 +97,7 @@ pub fn generate(
         }
         FileKind::Empty => {}
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    crate::demo::remove_db_files(path)?;
     if opts.customers == 0 || opts.customers > 10_000_000 || opts.months > 36 {
         return Err(Problem::bad_input(
             "客户数应在 1 到 10,000,000 之间，月份不超过 36",

@@ -184,12 +184,6 @@ fn masked_phone(phone: &str) -> String {
     crate::domain::phone::mask_stored(phone).unwrap_or_else(|| phone.to_string())
 }
 
-fn local_time(stored: &str) -> String {
-    store::parse_ts(stored)
-        .map(|t| clock::local(t).format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default()
-}
-
 fn not_found_payment(key: &str) -> Problem {
     Problem::not_found(
         format!("没有编号或流水号为 {key} 的充值"),
@@ -816,7 +810,10 @@ pub fn receipt_lines(r: &TopUpRecord, lang: Lang) -> Vec<(&'static str, String)>
     }
     out.push((
         l("时间", "Time"),
-        local_time(r.settled_at.as_deref().unwrap_or(&r.created_at)),
+        clock::local_stamp(
+            r.settled_at.as_deref().unwrap_or(&r.created_at),
+            "%Y-%m-%d %H:%M:%S",
+        ),
     ));
     out.push((
         l("营业员", "Staff"),

@@ -216,9 +216,7 @@ impl Walkthrough {
             clock.clone(),
         );
         drop(std::mem::replace(app, App::new(placeholder, lang)));
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.db.display()));
-        }
+        crate::demo::remove_db_files(&self.db)?;
         std::fs::copy(&self.pristine, &self.db)?;
         let mut fresh = App::new(Service::open(&self.db, clock)?, lang);
         fresh.login("clerk", crate::demo::STAFF_PASSWORD)?;
