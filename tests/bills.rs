@@ -388,7 +388,20 @@ fn a_bulk_usage_import_rebuilds_the_index_and_rolls_back_whole() {
 
     rows[ROWS - 1] = "13712345678,2026-01-02 10:00:00,data,1,local,,,".into();
     let file = csv(&w, "bulk.csv", &rows);
-    let r = w.svc.import_usage(&w.admin, &file, &mut |_, _| {}).unwrap();
+    let mut seen = Vec::new();
+    let r = w
+        .svc
+        .import_usage(&w.admin, &file, &mut |done, total| seen.push((done, total)))
+        .unwrap();
+    // Progress climbs chunk by chunk towards an estimate of the whole file, and ends exact.
+    assert!(seen.len() > 1, "{seen:?}");
+    assert!(seen.windows(2).all(|p| p[0].0 < p[1].0), "{seen:?}");
+    assert!(seen.iter().all(|(done, total)| done <= total), "{seen:?}");
+    assert!(
+        seen[0].1 > seen[0].0,
+        "the first chunk is not the whole file: {seen:?}"
+    );
+    assert_eq!(seen.last(), Some(&(ROWS, ROWS)));
     assert_eq!(r.records, ROWS);
     assert!(index_exists(&w.svc));
     // The bulk load skipped foreign-key lookups; the connection checks them again, and every

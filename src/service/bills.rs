@@ -920,7 +920,8 @@ impl Service {
         // A large import into a table not much larger than it drops the index and rebuilds it
         // with one sort (about 0.3 s per million rows) instead of inserting into it row by row
         // (about 1 µs a row).
-        let file_rows = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) / BYTES_PER_ROW;
+        let file_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let file_rows = file_bytes / BYTES_PER_ROW;
         let stored = store::usage::approx_rows(&self.conn)?;
         let bulk = file_rows >= BULK_ROWS && file_rows * 2 >= stored;
         let staff = s.staff_id.clone();
@@ -936,11 +937,12 @@ impl Service {
             let phones = store::customers::ids_by_phone_number(tx)?;
             // A reader thread parses and checks while this one inserts; a bad row anywhere
             // makes the reader fail and the whole transaction roll back.
-            let (tx_chunks, rx_chunks) = std::sync::mpsc::sync_channel::<Vec<UsageRecord>>(2);
+            let (tx_chunks, rx_chunks) =
+                std::sync::mpsc::sync_channel::<(Vec<UsageRecord>, u64)>(2);
             let file = path.to_path_buf();
             let reader = std::thread::spawn(move || {
-                read_usage_csv(&file, &phones, &mut |chunk| {
-                    tx_chunks.send(chunk).map_err(|_| {
+                read_usage_csv(&file, &phones, &mut |chunk, read_to| {
+                    tx_chunks.send((chunk, read_to)).map_err(|_| {
                         Problem::refused("导入已中止", "the import was stopped").into()
                     })
                 })
@@ -950,16 +952,17 @@ impl Service {
             if bulk {
                 store::usage::bulk_load_begin(tx)?;
             }
-            for chunk in rx_chunks.iter() {
+            for (chunk, read_to) in rx_chunks.iter() {
                 store::usage::insert_all(tx, &chunk)?;
                 touched.extend(chunk.iter().map(|r| (r.customer_id, r.month)));
                 n += chunk.len();
-                progress(n, n);
+                // Rows so far, and the file's rows extrapolated from the bytes read so far.
+                let total = (n as u64).saturating_mul(file_bytes) / read_to.max(1);
+                progress(n, (total as usize).max(n));
             }
-            let read = reader.join().map_err(|_| {
+            reader.join().map_err(|_| {
                 Problem::refused("读取导入文件时出错", "reading the import file failed")
             })??;
-            debug_assert_eq!(read, n);
             if bulk {
                 store::usage::bulk_load_end(tx)?;
             }
@@ -969,7 +972,6 @@ impl Service {
                 "usage import: {n} rows read, checked and inserted in {:?}",
                 t0.elapsed()
             );
-            let records_len = n;
             let current = Month::of(at);
             for (id, month) in &touched {
                 if *month == current.int() {
@@ -989,12 +991,12 @@ impl Service {
                 Outcome::Ok,
                 None,
                 &format!(
-                    "{records_len} records for {customers} customers from {}",
+                    "{n} records for {customers} customers from {}",
                     path.display()
                 ),
             )?;
             Ok(ImportReport {
-                records: records_len,
+                records: n,
                 customers,
             })
         });
@@ -1015,6 +1017,9 @@ fn phone_key(s: &str) -> Option<u64> {
         .flatten()
 }
 
+/// Bad rows named one by one in an import's refusal; the rest are counted.
+const MAX_REPORTED: usize = 20;
+
 /// Bytes a usage row takes in a CSV at most, roughly: estimates the rows of a file.
 const BYTES_PER_ROW: u64 = 64;
 
@@ -1028,15 +1033,16 @@ const FIRST_CHUNK: usize = 16_384;
 const IMPORT_CHUNK: usize = 262_144;
 
 /// Reads and checks a usage CSV (`phone,time,kind,quantity,scope,other_party,service,fee_fen`),
-/// handing good rows on in chunks as it goes, so inserting can overlap reading. Each chunk is
+/// handing good rows on in chunks as it goes, with the bytes of the file read so far, so
+/// inserting can overlap reading and show how far it is. Each chunk is
 /// sorted by (month, customer, time): rows then reach the index, and the customers the foreign
 /// key looks up, in order. Bad rows are collected and, if there are any, reported by line at the
 /// end — the caller then rolls back whatever it wrote.
 pub fn read_usage_csv(
     path: &std::path::Path,
     phones: &PhoneIds,
-    sink: &mut dyn FnMut(Vec<UsageRecord>) -> Result<()>,
-) -> Result<usize> {
+    sink: &mut dyn FnMut(Vec<UsageRecord>, u64) -> Result<()>,
+) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -1049,7 +1055,6 @@ pub fn read_usage_csv(
         })?;
     let mut size = FIRST_CHUNK;
     let mut chunk = Vec::with_capacity(size);
-    let mut good = 0usize;
     let mut errors: Vec<String> = Vec::new();
     let mut bad_rows = 0usize;
     let mut record = csv::StringRecord::new();
@@ -1060,7 +1065,9 @@ pub fn read_usage_csv(
             Ok(true) => {}
             Err(e) => {
                 bad_rows += 1;
-                errors.push(format!("line {line}: {e}"));
+                if errors.len() < MAX_REPORTED {
+                    errors.push(format!("line {line}: {e}"));
+                }
                 continue;
             }
         }
@@ -1069,18 +1076,17 @@ pub fn read_usage_csv(
             Ok(r) if bad_rows == 0 => {
                 chunk.push(r);
                 if chunk.len() == size {
-                    good += chunk.len();
                     size = (size * 2).min(IMPORT_CHUNK);
                     let mut full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
                     full.sort_unstable_by_key(|r| (r.month, r.customer_id, r.at));
-                    sink(full)?;
+                    sink(full, reader.position().byte())?;
                 }
             }
             // After a bad row nothing more is handed on; the rest is only checked.
             Ok(_) => {}
             Err(why) => {
                 bad_rows += 1;
-                if errors.len() < 20 {
+                if errors.len() < MAX_REPORTED {
                     errors.push(format!("line {line}: {why}"));
                 }
             }
@@ -1105,10 +1111,8 @@ pub fn read_usage_csv(
         )
         .into());
     }
-    good += chunk.len();
     chunk.sort_unstable_by_key(|r| (r.month, r.customer_id, r.at));
-    sink(chunk)?;
-    Ok(good)
+    sink(chunk, reader.position().byte())
 }
 
 fn parse_row(r: &csv::StringRecord, phones: &PhoneIds) -> std::result::Result<UsageRecord, String> {
