@@ -137,17 +137,18 @@ impl Service {
                 .into());
             }
         };
-        let src = backup::open_read_only(from)?;
-        let problems = backup::integrity_problems(&src)?;
-        if !problems.is_empty() {
-            return Err(integrity_failed(from, &problems).into());
-        }
+        // The cheap refusal first: the integrity check reads the whole file.
         if same_file(from, &self.path) {
             return Err(Problem::refused(
                 "不能用数据库自身来恢复",
                 "cannot restore a database from itself",
             )
             .into());
+        }
+        let src = backup::open_read_only(from)?;
+        let problems = backup::integrity_problems(&src)?;
+        if !problems.is_empty() {
+            return Err(integrity_failed(from, &problems).into());
         }
         let stamp = clock::local(self.now()).format("%Y%m%d-%H%M%S").to_string();
         let kept = dated_copy_path(&self.path, &stamp);
