@@ -262,6 +262,11 @@ fn a_bad_phone_on_line_7_and_a_duplicate_on_line_12_import_nothing_and_name_both
         )
         .unwrap();
     assert_eq!((r.created, r.skipped), (11, 2));
+    // The rows after each refused one keep their own text.
+    for i in [8, 13, 14] {
+        let c = svc.find_customer(&format!("1590000{i:04}")).unwrap();
+        assert_eq!(c.name, format!("客户{i}"));
+    }
     assert_eq!(
         r.bad.iter().map(|b| b.line).collect::<Vec<_>>(),
         vec![7, 12]

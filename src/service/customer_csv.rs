@@ -281,23 +281,8 @@ fn from_problem(p: Problem) -> Reason {
     (p.zh, p.en)
 }
 
-/// Checks one record and appends its text to `chunk`; on a bad row the chunk is left as it was.
+/// Checks one record and appends its text to `chunk` (the caller drops the text of a bad row).
 fn check(
-    rec: &csv::StringRecord,
-    col: &Columns,
-    cat: &Catalog,
-    today: &str,
-    chunk: &mut Chunk,
-) -> std::result::Result<Checked, Reason> {
-    let mark = chunk.text.len();
-    let out = check_into(rec, col, cat, today, chunk);
-    if out.is_err() {
-        chunk.text.truncate(mark);
-    }
-    out
-}
-
-fn check_into(
     rec: &csv::StringRecord,
     col: &Columns,
     cat: &Catalog,
@@ -390,7 +375,8 @@ fn check_into(
     })
 }
 
-fn problem_of(bad: &[BadRow], total_bad: usize) -> Problem {
+fn problem_of(bad: &[BadRow]) -> Problem {
+    let total_bad = bad.len();
     const SHOWN: usize = 20;
     let lines = |zh: bool| {
         bad.iter()
@@ -520,6 +506,7 @@ fn read_rows(
             continue; // blank lines Excel leaves at the end
         }
         read.rows += 1;
+        let mark = chunk.text.len();
         let checked = check(&rec, col, cat, today, &mut chunk).and_then(|mut r| {
             let phone = chunk.get(&r, Text::Phone);
             let key: u64 = phone.parse().unwrap_or_default();
@@ -555,12 +542,7 @@ fn read_rows(
                 }
             }
             Err((zh, en)) => {
-                // Drop the checked text of this row, if the duplicate check refused it.
-                let keep = chunk
-                    .rows
-                    .last()
-                    .map_or(0, |r| r.text[Text::Notes as usize].1);
-                chunk.text.truncate(keep as usize);
+                chunk.text.truncate(mark);
                 read.bad.push(BadRow {
                     line,
                     reason_zh: zh,
@@ -665,7 +647,7 @@ impl Service {
             });
             let (read, (created, updated)) = (read?, written?);
             if !read.bad.is_empty() && !opts.skip_bad {
-                return Err(problem_of(&read.bad, read.bad.len()).into());
+                return Err(problem_of(&read.bad).into());
             }
             if bulk {
                 store::customers::bulk_load_end(tx)?;
