@@ -268,10 +268,7 @@ pub fn render_daily(r: &DailyReport, lang: Lang) -> String {
     out.push_str(&format!(
         "\n{}: {}\n",
         p("套餐变更", "Plan changes"),
-        match &r.plan_changes {
-            Some(pc) => pc.count.to_string(),
-            None => p("本版本尚未记录", "not recorded by this build").into(),
-        }
+        r.plan_changes.count
     ));
     let k = &r.complaints;
     out.push_str(&format!(

@@ -214,8 +214,8 @@ pub struct DailyReport {
     pub cash: CashDrawer,
     /// Redemptions.
     pub redemptions: RedemptionSection,
-    /// Plan changes: `null` until this build records plan changes (业务办理 lands separately).
-    pub plan_changes: Option<PlanChangeSection>,
+    /// Plan changes.
+    pub plan_changes: PlanChangeSection,
     /// Complaints.
     pub complaints: ComplaintSection,
     /// The ledger's side.
@@ -306,9 +306,9 @@ pub fn build(conn: &Connection, date: NaiveDate, now: DateTime<Utc>) -> Result<D
         refunds,
         cash,
         redemptions,
-        plan_changes: Some(PlanChangeSection {
+        plan_changes: PlanChangeSection {
             count: store::reports::plan_changes(conn, &from, &to)?,
-        }),
+        },
         complaints,
         ledger,
         hours,
@@ -441,9 +441,9 @@ fn ledger_side(
     r: &RefundSection,
     red: &RedemptionSection,
 ) -> Result<LedgerSide> {
-    let (_, topup_fen) = q::ledger_sum(conn, "top_up", "topup", from, to)?;
-    let (_, refund_fen) = q::ledger_sum(conn, "reversal", "topup_refund", from, to)?;
-    let (_, redemption_credit_fen) = q::ledger_sum(conn, "points_credit", "redemption", from, to)?;
+    let topup_fen = q::ledger_sum(conn, "top_up", "topup", from, to)?;
+    let refund_fen = q::ledger_sum(conn, "reversal", "topup_refund", from, to)?;
+    let redemption_credit_fen = q::ledger_sum(conn, "points_credit", "redemption", from, to)?;
     Ok(LedgerSide {
         topup_fen,
         refund_fen,

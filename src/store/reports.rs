@@ -169,7 +169,7 @@ pub fn tickets_moved_to(conn: &Connection, status: &str, from: &str, to: &str) -
     )?)
 }
 
-/// Sum and count of balance-ledger entries of a kind and reference type in `[from, to)`: the
+/// Sum of balance-ledger entries of a kind and reference type in `[from, to)`: the
 /// ledger's side of the reconciliation.
 pub fn ledger_sum(
     conn: &Connection,
@@ -177,12 +177,12 @@ pub fn ledger_sum(
     ref_type: &str,
     from: &str,
     to: &str,
-) -> Result<(i64, i64)> {
+) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT count(*), coalesce(sum(amount_fen), 0) FROM ledger
+        "SELECT coalesce(sum(amount_fen), 0) FROM ledger
          WHERE kind = ?1 AND ref_type = ?2 AND created_at >= ?3 AND created_at < ?4",
         params![kind, ref_type, from, to],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.get(0),
     )?)
 }
 

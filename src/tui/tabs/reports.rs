@@ -257,10 +257,7 @@ fn draw_figures(app: &App, r: &DailyReport, f: &mut Frame<'_>, area: Rect) {
         &format!(
             "{}{}",
             pad(t(lang, "reports.plans"), 11),
-            match &r.plan_changes {
-                Some(p) => p.count.to_string(),
-                None => t(lang, "reports.not_recorded").to_string(),
-            }
+            r.plan_changes.count
         ),
         w,
     )));
