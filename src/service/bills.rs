@@ -923,7 +923,7 @@ impl Service {
         let file_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let file_rows = file_bytes / BYTES_PER_ROW;
         let stored = store::usage::approx_rows(&self.conn)?;
-        let bulk = file_rows >= BULK_ROWS && file_rows * 2 >= stored;
+        let bulk = store::rebuild_indexes(file_rows, stored, BULK_ROWS);
         let staff = s.staff_id.clone();
         let at = self.now();
         let t0 = std::time::Instant::now();

@@ -45,9 +45,9 @@ pub const COLUMNS: [&str; 12] = [
     "notes",
 ];
 
-/// From this many rows on, an import rebuilds the secondary indexes after loading instead of
-/// updating them row by row.
-const BULK_ROWS: usize = 50_000;
+/// From this many rows on, an import may rebuild the phone index after loading instead of
+/// updating it row by row (see [`store::rebuild_indexes`]).
+const BULK_ROWS: u64 = 50_000;
 
 /// How to import.
 #[derive(Debug, Clone, Copy, Default)]
@@ -613,7 +613,8 @@ impl Service {
         let today = clock::local_date(self.now()).to_string();
         // Lines after the header: the most rows the file can hold (a quoted field may span lines).
         let estimate = memchr::memchr_iter(b'\n', text.as_bytes()).count().max(1);
-        let bulk = estimate >= BULK_ROWS;
+        let stored = store::customers::count(&self.conn)? as u64;
+        let bulk = store::rebuild_indexes(estimate as u64, stored, BULK_ROWS);
 
         let staff = s.staff_id.clone();
         let file = path.display().to_string();

@@ -217,6 +217,14 @@ const CACHE_KIB: i64 = 65_536;
 /// Page cache while a bulk load keeps a whole table's new pages (a million customers: ~200 MB).
 const BULK_CACHE_KIB: i64 = 262_144;
 
+/// Whether an import of `incoming` rows into a table of about `stored` should drop the table's
+/// indexes and rebuild them after loading: a rebuild sorts every row of the table once, which
+/// beats inserting into the index row by row only when the import is large (`at_least`) and
+/// not much smaller than the table.
+pub fn rebuild_indexes(incoming: u64, stored: u64, at_least: u64) -> bool {
+    incoming >= at_least && incoming.saturating_mul(2) >= stored
+}
+
 /// Connection settings for a bulk import, some of which cannot change inside a transaction:
 /// on, the page cache holds a whole table's new pages, index rebuilds sort in memory (a million
 /// keys three times faster than through temporary files) and foreign keys are not looked up row
@@ -338,6 +346,17 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indexes_are_rebuilt_only_for_a_large_import_not_much_smaller_than_the_table() {
+        assert!(rebuild_indexes(1_000_000, 0, 50_000));
+        assert!(rebuild_indexes(60_000, 100_000, 50_000));
+        assert!(
+            !rebuild_indexes(50_000, 10_000_000, 50_000),
+            "a small update of a big table"
+        );
+        assert!(!rebuild_indexes(10_000, 0, 50_000), "a small file");
+    }
 
     /// A new file as an older build left it: the first `version` migrations applied the way
     /// `migrate` applies them (foreign keys off meanwhile), then the usual settings.
