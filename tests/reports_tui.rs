@@ -52,6 +52,15 @@ fn a_supervisor_sees_a_busy_day_with_the_counted_cash() {
             press(&mut a, KeyCode::Char(c));
         }
         assert_eq!(a.current_tab(), Tab::Reports);
+        // The cursor stands at the end of the typed amount, for input methods.
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| a.draw(f)).unwrap();
+        let at = t.get_cursor_position().unwrap();
+        let row: String = (0..80)
+            .map(|x| t.backend().buffer()[(x, at.y)].symbol().to_string())
+            .collect();
+        assert!(row.contains("[1500▏]"), "cursor on row {}: {row}", at.y);
+        assert_eq!(t.backend().buffer()[(at.x, at.y)].symbol(), "▏", "{row}");
         press(&mut a, KeyCode::Enter);
         let screen = render(&a, 80, 24);
         assert!(screen.contains("2026-11-25"), "{screen}");

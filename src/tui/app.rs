@@ -343,10 +343,7 @@ impl App {
         }
         let before = self.tab;
         if self.current_tab() == Tab::Reports && self.reports.is_typing() {
-            let today = crate::domain::clock::local_date(self.svc.now());
-            if self.reports.key(k, &self.keymap, today) == ReportsMsg::Load {
-                self.reload_reports();
-            }
+            self.reports_key(k);
             return;
         }
         if self.current_tab() == Tab::Complaints && self.complaints.is_typing() {
@@ -428,12 +425,7 @@ impl App {
                 let msg = self.plans.key(k, &self.keymap);
                 self.plans_msg(msg);
             }
-            Tab::Reports => {
-                let today = crate::domain::clock::local_date(self.svc.now());
-                if self.reports.key(k, &self.keymap, today) == ReportsMsg::Load {
-                    self.reload_reports();
-                }
-            }
+            Tab::Reports => self.reports_key(k),
             Tab::Customer | Tab::TopUp => {}
         }
     }
@@ -941,6 +933,14 @@ impl App {
                 self.topup.payments = list;
             }
             Err(e) => self.report(&e),
+        }
+    }
+
+    /// A key for the Reports tab, which may ask for the report again.
+    fn reports_key(&mut self, k: KeyEvent) {
+        let today = crate::domain::clock::local_date(self.svc.now());
+        if self.reports.key(k, &self.keymap, today) == ReportsMsg::Load {
+            self.reload_reports();
         }
     }
 

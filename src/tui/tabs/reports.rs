@@ -2,7 +2,7 @@
 //! `touchpoint report daily`, bars of top-ups by hour, and a field for the counted cash.
 
 use crate::domain::topup::Channel;
-use crate::domain::{Fen, Lang};
+use crate::domain::{Fen, Lang, Problem};
 use crate::service::reports::DailyReport;
 use crate::tui::app::App;
 use crate::tui::i18n::t;
@@ -41,7 +41,7 @@ pub struct ReportsTab {
     /// Typing into the counted-cash field.
     pub typing: bool,
     /// Why the typed amount was not taken.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl ReportsTab {
@@ -67,7 +67,7 @@ impl ReportsTab {
                             self.error = None;
                             return ReportsMsg::Load;
                         }
-                        Err(p) => self.error = Some(format!("{}\u{0}{}", p.zh, p.en)),
+                        Err(p) => self.error = Some(p),
                     }
                 }
                 KeyCode::Esc => self.typing = false,
@@ -104,13 +104,6 @@ impl ReportsTab {
             }
             _ => ReportsMsg::Nothing,
         }
-    }
-
-    /// The error in a language (stored as `zh\0en`).
-    fn error_in(&self, lang: Lang) -> Option<&str> {
-        let e = self.error.as_deref()?;
-        let (zh, en) = e.split_once('\u{0}').unwrap_or((e, e));
-        Some(lang.pick(zh, en))
     }
 }
 
@@ -223,8 +216,13 @@ fn draw_figures(app: &App, r: &DailyReport, f: &mut Frame<'_>, area: Rect) {
         spans.push(Span::styled(money(d), style));
     }
     lines.push(clip(spans, w));
-    if let Some(e) = tab.error_in(lang) {
-        lines.push(Line::styled(fit(e, w), theme::error()));
+    // The cursor goes on this line while the field is typed into.
+    let counted_row = lines.len() - 1;
+    if let Some(e) = &tab.error {
+        lines.push(Line::styled(
+            fit(lang.pick(&e.zh, &e.en), w),
+            theme::error(),
+        ));
     }
     let red = &r.redemptions;
     lines.push(Line::raw(fit(
@@ -292,7 +290,7 @@ fn draw_figures(app: &App, r: &DailyReport, f: &mut Frame<'_>, area: Rect) {
             + t(lang, "reports.counted").width()
             + 2
             + tab.counted_text.width();
-        let y = inner.y + 8;
+        let y = inner.y + counted_row as u16;
         if x < (inner.x + inner.width) as usize && y < inner.y + inner.height {
             f.set_cursor_position((x as u16, y));
         }
