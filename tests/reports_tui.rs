@@ -64,6 +64,9 @@ fn a_supervisor_sees_a_busy_day_with_the_counted_cash() {
         press(&mut a, KeyCode::Enter);
         let screen = render(&a, 80, 24);
         assert!(screen.contains("2026-11-25"), "{screen}");
+        // All seven tab titles fit the bar at 80 columns, the last one too.
+        let bar = screen.lines().nth(2).unwrap();
+        assert!(bar.contains(Tab::Reports.title(lang)), "{bar}");
         assert!(screen.contains("¥1,500.00"), "{screen}");
         assert!(screen.contains("¥71.41"), "{screen}");
         assert_boxed(&a);

@@ -179,7 +179,21 @@ fn draw_tabs(app: &App, f: &mut Frame<'_>, area: Rect) {
         .enumerate()
         .map(|(i, tab)| format!("{} {}", i + 1, tab.title(app.lang)))
         .collect();
+    // A space either side of each title and a divider between; when that overflows (the
+    // supervisor's seven tabs in Chinese at 80 columns), one space before each title only.
+    // (The last title's trailing space may fall off the edge.)
+    let full: usize = titles
+        .iter()
+        .map(|t| t.width() + 3)
+        .sum::<usize>()
+        .saturating_sub(2);
+    let (left, right) = if full <= area.width as usize {
+        (" ", " ")
+    } else {
+        (" ", "")
+    };
     let tabs = Tabs::new(titles)
+        .padding(left, right)
         .select(app.tab)
         .highlight_style(theme::selected())
         .block(Block::default().borders(Borders::NONE));
