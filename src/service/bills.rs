@@ -361,6 +361,7 @@ pub fn run_bills_in(
         usage_records,
         ..BillRunReport::default()
     };
+    let points_expire_on = super::points::bill_lot_expiry(conn, &month)?;
     let n = customers.len();
     for (i, id) in customers.into_iter().enumerate() {
         if i % 500 == 0 {
@@ -456,6 +457,7 @@ pub fn run_bills_in(
             &c,
             brand,
             &month,
+            &points_expire_on,
             total,
             &bill_ref,
             Some(staff),

@@ -238,23 +238,9 @@ fn expire_customer(
     Ok((expired.len(), points))
 }
 
-/// Earns the points of an issued bill by the brand's rule, as one lot expiring at the end of the
-/// configured month; call inside the bill run's transaction. Returns the points earned (0 for none).
-#[allow(clippy::too_many_arguments)]
-pub fn earn_for_bill(
-    conn: &Connection,
-    customer: &CustomerRow,
-    brand: &Brand,
-    month: &str,
-    bill_total: Fen,
-    bill_ref: &str,
-    staff: Option<&str>,
-    now: &str,
-) -> Result<i64> {
-    let points = brand.points_for_bill(bill_total, customer.real_name_verified);
-    if points <= 0 {
-        return Ok(0);
-    }
+/// The day a bill's points lot of `month` (`YYYY-MM`) expires: the end of the configured month
+/// after it. The same for every bill of a month, so the bill run asks once.
+pub fn bill_lot_expiry(conn: &Connection, month: &str) -> Result<String> {
     let (y, m) = month
         .split_once('-')
         .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
@@ -265,7 +251,28 @@ pub fn earn_for_bill(
                 format!("month \"{month}\" must be YYYY-MM"),
             )
         })?;
-    let expires = lot_expiry(y, m, expiry_months(conn)?).to_string();
+    Ok(lot_expiry(y, m, expiry_months(conn)?).to_string())
+}
+
+/// Earns the points of an issued bill by the brand's rule, as one lot expiring on `expires_on`
+/// ([`bill_lot_expiry`]); call inside the bill run's transaction. Returns the points earned (0
+/// for none).
+#[allow(clippy::too_many_arguments)]
+pub fn earn_for_bill(
+    conn: &Connection,
+    customer: &CustomerRow,
+    brand: &Brand,
+    month: &str,
+    expires_on: &str,
+    bill_total: Fen,
+    bill_ref: &str,
+    staff: Option<&str>,
+    now: &str,
+) -> Result<i64> {
+    let points = brand.points_for_bill(bill_total, customer.real_name_verified);
+    if points <= 0 {
+        return Ok(0);
+    }
     let source = format!("{month} 账单 bill");
     store::points::earn(
         conn,
@@ -273,7 +280,7 @@ pub fn earn_for_bill(
             customer_id: customer.id,
             earned_month: month,
             points,
-            expires_on: &expires,
+            expires_on,
             source: &source,
             ref_type: "bill",
             ref_id: bill_ref,
@@ -619,11 +626,13 @@ impl Service {
         self.write(|tx, now| {
             let c = store::customers::require(tx, customer_id)?;
             let brand = brand_of(tx, &c)?;
+            let expires_on = bill_lot_expiry(tx, month)?;
             let points = earn_for_bill(
                 tx,
                 &c,
                 &brand,
                 month,
+                &expires_on,
                 bill_total,
                 bill_ref,
                 Some(&staff),

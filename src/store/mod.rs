@@ -322,7 +322,6 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 /// Reads a key from the meta table.
 pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
-    // Cached: the bill run asks for the points lifetime once per customer.
     Ok(conn
         .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
         .query_row([key], |r| r.get(0))
