@@ -1432,7 +1432,8 @@ impl App {
                 if self.customer.is_none() {
                     self.reload_complaints();
                 }
-                if self.current_tab() == Tab::Reports {
+                // Another terminal's work changes today's report, not a past day's.
+                if self.current_tab() == Tab::Reports && self.reports.date.is_none() {
                     self.reload_reports();
                 }
                 self.latest_notice = self.toast_notice();
