@@ -251,6 +251,44 @@ pub fn generate(
     })
 }
 
+/// Writes `rows` valid, distinct customers (deterministic) as a customers CSV: the input of the
+/// customer-import benchmark.
+pub fn write_customers_csv(file: &Path, rows: usize) -> Result<()> {
+    use std::io::Write;
+    let plans: Vec<(String, String)> = assets::plans()
+        .into_iter()
+        .filter(|p| p.kind == "plan")
+        .filter_map(|p| p.brand.map(|b| (b, p.code)))
+        .collect();
+    const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"];
+    const GIVEN: [&str; 8] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊"];
+    let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
+    writeln!(out, "{}", crate::service::customer_csv::COLUMNS.join(","))?;
+    for i in 0..rows {
+        let phone = 13_900_000_000u64 + i as u64;
+        let first17 = format!(
+            "110101{}{:04}{:03}",
+            1960 + i % 40,
+            101 + (i % 12) * 100 + i % 28,
+            i % 1000
+        );
+        let id = format!("{first17}{}", IdNumber::check_char(&first17).unwrap_or('0'));
+        let (brand, plan) = &plans[i % plans.len()];
+        writeln!(
+            out,
+            "{phone},{}{}{},{id},{brand},{plan},consumer,true,active,2025-{:02}-{:02},{},,",
+            SURNAMES[i % 8],
+            GIVEN[(i / 8) % 8],
+            GIVEN[(i / 64) % 8],
+            1 + i % 12,
+            1 + i % 28,
+            1 + i % 5
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Writes a usage CSV of `rows` records for the database's customers, dated last month:
 /// the input of the usage-import benchmark.
 pub fn write_usage_csv(db: &Path, out: &Path, rows: usize, now: DateTime<Utc>) -> Result<usize> {

@@ -507,3 +507,16 @@ fn restore_refuses_a_random_file_and_leaves_everything_untouched() {
         .unwrap_err();
     assert_eq!(e.kind(), Some(ProblemKind::NotFound));
 }
+
+#[test]
+fn the_benchmark_customer_file_imports_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut svc = empty_db(dir.path());
+    let s = svc.login("admin", "admin-pass-1").unwrap();
+    let file = dir.path().join("gen.csv");
+    touchpoint::synthetic::write_customers_csv(&file, 500).unwrap();
+    let r = svc
+        .customer_import(&s, &file, ImportOptions::default(), &mut |_, _| {})
+        .unwrap();
+    assert_eq!((r.rows, r.created, r.skipped), (500, 500, 0));
+}

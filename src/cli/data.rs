@@ -3,13 +3,12 @@
 
 use super::bill::{bar, progress};
 use super::{Env, StaffArg, login, output};
-use crate::domain::{Fen, IdNumber, Lang};
+use crate::domain::{Fen, Lang};
 use crate::error::Result;
 use crate::service::Service;
-use crate::service::customer_csv::{COLUMNS, ImportOptions};
+use crate::service::customer_csv::ImportOptions;
 use crate::service::reports::{DailyReport, parse_date};
 use clap::{Args, Subcommand};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Report commands.
@@ -397,36 +396,5 @@ pub fn restore(env: &Env, a: RestoreArgs) -> Result<()> {
 
 /// Writes `rows` valid, distinct customers (deterministic) for the import benchmark.
 pub fn gen_customers_csv(_env: &Env, a: GenCsvArgs) -> Result<()> {
-    let plans: Vec<(String, String)> = crate::assets::plans()
-        .into_iter()
-        .filter(|p| p.kind == "plan")
-        .filter_map(|p| p.brand.map(|b| (b, p.code)))
-        .collect();
-    const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"];
-    const GIVEN: [&str; 8] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊"];
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&a.file)?);
-    writeln!(out, "{}", COLUMNS.join(","))?;
-    for i in 0..a.rows {
-        let phone = 13_900_000_000u64 + i as u64;
-        let first17 = format!(
-            "110101{}{:04}{:03}",
-            1960 + i % 40,
-            101 + (i % 12) * 100 + i % 28,
-            i % 1000
-        );
-        let id = format!("{first17}{}", IdNumber::check_char(&first17).unwrap_or('0'));
-        let (brand, plan) = &plans[i % plans.len()];
-        writeln!(
-            out,
-            "{phone},{}{}{},{id},{brand},{plan},consumer,true,active,2025-{:02}-{:02},{},,",
-            SURNAMES[i % 8],
-            GIVEN[(i / 8) % 8],
-            GIVEN[(i / 64) % 8],
-            1 + i % 12,
-            1 + i % 28,
-            1 + i % 5
-        )?;
-    }
-    out.flush()?;
-    Ok(())
+    crate::synthetic::write_customers_csv(&a.file, a.rows)
 }
