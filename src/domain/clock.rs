@@ -95,6 +95,26 @@ pub fn local_stamp(stored: &str, fmt: &str) -> String {
         .unwrap_or_default()
 }
 
+/// ASCII digits as a number (`None` if any byte is not a digit). Imports read a million dates
+/// with this and [`ymd`] rather than through a format parser.
+pub fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// A `YYYY-MM-DD` date, exactly ten bytes.
+pub fn ymd(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        digits(&b[0..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
 /// The counter's calendar date of an instant.
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     local(t).date_naive()
@@ -137,6 +157,22 @@ pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ymd_reads_exactly_a_real_date() {
+        assert_eq!(ymd(b"2026-02-28"), NaiveDate::from_ymd_opt(2026, 2, 28));
+        for bad in [
+            "2026-02-30",
+            "2026-2-28",
+            "20a6-01-01",
+            "2026-01-01 ",
+            "2026/01/01",
+        ] {
+            assert_eq!(ymd(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(digits(b"0042"), Some(42));
+        assert_eq!(digits(b"4-2"), None);
+    }
 
     #[test]
     fn demo_epoch_is_ten_in_the_morning_in_beijing() {

@@ -1177,19 +1177,9 @@ fn parse_row(r: &csv::StringRecord, phones: &PhoneIds) -> std::result::Result<Us
 /// or RFC 3339.
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
-    if b.len() == 19
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b' '
-        && b[13] == b':'
-        && b[16] == b':'
-    {
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0u32, |acc, c| {
-                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-            })
-        };
-        let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    if b.len() == 19 && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+        let date = clock::ymd(&b[..10])?;
+        let num = |r: std::ops::Range<usize>| clock::digits(&b[r]);
         let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
         if h > 23 || mi > 59 || se > 59 {
             return None;

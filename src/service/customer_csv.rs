@@ -21,7 +21,6 @@ use crate::domain::{IdNumber, Msisdn, Problem, clock};
 use crate::error::Result;
 use crate::store::customers::{Existing, NewCustomerRow};
 use crate::store::{self, audit::Outcome};
-use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -207,17 +206,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), Problem> {
 
 /// A `YYYY-MM-DD` date that exists, as written.
 fn parse_date(s: &str) -> Option<&str> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    NaiveDate::from_ymd_opt(y as i32, m, d).map(|_| s)
+    clock::ymd(s.as_bytes()).map(|_| s)
 }
 
 fn parse_bool(s: &str) -> Option<bool> {
