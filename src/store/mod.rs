@@ -357,6 +357,14 @@ mod tests {
         assert!(!rebuild_indexes(10_000, 0, 50_000), "a small file");
     }
 
+    /// One brand, its plan and a clerk: what the migration tests' customers refer to.
+    const CATALOGUE_AND_STAFF: &str =
+        "INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
+         INSERT INTO plans(code, kind, brand, name_zh, name_en, fee_fen, description_zh,
+             description_en) VALUES ('GT58', 'plan', 'gotone', '全球通58', 'GoTone 58', 5800, '', '');
+         INSERT INTO staff(id, name, role, password_hash, created_at)
+             VALUES ('s', 'S', 'clerk', 'x', 't');";
+
     /// A new file as an older build left it: the first `version` migrations applied the way
     /// `migrate` applies them (foreign keys off meanwhile), then the usual settings.
     fn at_schema(path: &Path, version: usize) -> Connection {
@@ -382,13 +390,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v6.sqlite");
         let conn = at_schema(&path, 6);
+        conn.execute_batch(CATALOGUE_AND_STAFF).unwrap();
         conn.execute_batch(
-            "INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
-             INSERT INTO plans(code, kind, brand, name_zh, name_en, fee_fen, description_zh,
-                 description_en) VALUES ('GT58', 'plan', 'gotone', '全球通58', 'GoTone 58', 5800, '', '');
-             INSERT INTO staff(id, name, role, password_hash, created_at)
-                 VALUES ('s', 'S', 'clerk', 'x', 't');
-             INSERT INTO customers(id, phone, name, id_number, brand, plan, customer_type,
+            "INSERT INTO customers(id, phone, name, id_number, brand, plan, customer_type,
                  real_name_verified, status, joined_on, star_level, balance_fen, created_at, updated_at)
                  VALUES (7, '13800138000', '张明华', 'x', 'gotone', 'GT58', 'consumer', 1, 'active',
                  '2020-01-01', 5, 100, 't', 't');
@@ -452,13 +456,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v7.sqlite");
         let conn = at_schema(&path, 7);
+        conn.execute_batch(CATALOGUE_AND_STAFF).unwrap();
         conn.execute_batch(
-            "INSERT INTO brands VALUES ('gotone', '全球通', 'GoTone', 'postpaid', '元', 'yuan', 1, 1, 0);
-             INSERT INTO plans(code, kind, brand, name_zh, name_en, fee_fen, description_zh,
-                 description_en) VALUES ('GT58', 'plan', 'gotone', '全球通58', 'GoTone 58', 5800, '', '');
-             INSERT INTO staff(id, name, role, password_hash, created_at)
-                 VALUES ('s', 'S', 'clerk', 'x', 't');
-             INSERT INTO customers(id, phone, name, id_number, brand, plan, customer_type,
+            "INSERT INTO customers(id, phone, name, id_number, brand, plan, customer_type,
                  real_name_verified, status, joined_on, star_level, created_at, updated_at)
                  VALUES (7, '13800138000', '张明华', 'x', 'gotone', 'GT58', 'consumer', 1, 'active',
                  '2020-01-01', 5, 't', 't');
